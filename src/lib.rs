@@ -1,0 +1,14 @@
+//! planfacts: Japanese public-sector plan documents in, tidy datasets and
+//! consistency findings out. Each module is one pipeline stage:
+//! decode → normalize → segment → extract → check → write.
+
+pub mod check;
+pub mod decode;
+pub mod error;
+pub mod extract;
+pub mod model;
+pub mod normalize;
+pub mod report;
+pub mod segment;
+pub mod text;
+pub mod write;
