@@ -2,13 +2,19 @@
 //! consistency findings out. Each module is one pipeline stage:
 //! decode → normalize → segment → extract → check → write.
 
+pub mod cache;
 pub mod check;
 pub mod decode;
 pub mod error;
 pub mod extract;
+pub mod generate;
 pub mod model;
 pub mod normalize;
+pub mod pipeline;
+pub mod probe;
 pub mod report;
+pub mod run;
+pub mod schema;
 pub mod segment;
 pub mod text;
 pub mod write;

@@ -2,4 +2,120 @@
 //! and the document's own title, issuer and date.
 
 pub mod dates;
+pub mod document;
+pub mod keywords;
+pub mod measures;
 pub mod numbers;
+
+use crate::model::{DateKind, DateMention, Measure, Pos};
+use crate::normalize::NormLine;
+use crate::segment::SegBlock;
+use crate::text::MappedText;
+
+use dates::{DateContext, FoundDate};
+
+/// What extraction yields for one document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extracted {
+    pub measures: Vec<Measure>,
+    pub dates: Vec<DateMention>,
+}
+
+/// Everything extraction knows about a document before it reads the blocks.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocContext {
+    pub doc_id: String,
+    pub issuer: Option<String>,
+    pub published: Option<chrono::NaiveDate>,
+}
+
+/// Exact source text of chars `start..end` of `content`, read back from the
+/// decoded lines through the position map (several lines join with `\n`).
+pub fn raw_span(lines: &[NormLine], content: &MappedText, start: usize, end: usize) -> String {
+    let Some(first) = content.pos.get(start).copied() else {
+        return String::new();
+    };
+    let last = content.pos_at(end.saturating_sub(1).max(start));
+    let line_text = |line: u32| -> &str {
+        (line as usize)
+            .checked_sub(1)
+            .and_then(|i| lines.get(i))
+            .map_or("", |l| l.raw.as_str())
+    };
+    let mut out = String::new();
+    for line in first.line..=last.line {
+        let text = line_text(line);
+        let from = if line == first.line { first.col as usize } else { 0 };
+        let to = if line == last.line {
+            last.col as usize + 1
+        } else {
+            usize::MAX
+        };
+        if line != first.line {
+            out.push('\n');
+        }
+        out.extend(text.chars().skip(from).take(to.saturating_sub(from)));
+    }
+    out
+}
+
+/// Turn a found date into a `dates` row located in the source.
+pub(crate) fn date_row(
+    doc_id: &str,
+    found: &FoundDate,
+    content: &MappedText,
+    lines: &[NormLine],
+    block_id: u32,
+) -> DateMention {
+    let at: Pos = content.pos_at(found.start);
+    DateMention {
+        doc_id: doc_id.to_string(),
+        date_id: 0,
+        raw: raw_span(lines, content, found.start, found.end),
+        kind: found.kind,
+        era: found.era.map(str::to_string),
+        era_year: found.era_year,
+        start: found.date_start,
+        end: found.date_end,
+        weekday_stated: found.weekday_stated.clone(),
+        weekday_actual: found.weekday_actual.clone(),
+        inferred: found.inferred,
+        western_stated: found.western_stated,
+        length_stated: found.length_stated,
+        sequence: found.sequence,
+        problem: found.problem.clone(),
+        line: at.line,
+        col: at.col,
+        block_id,
+    }
+}
+
+/// The fiscal year a heading names on its own (`【令和５年度】`), which
+/// month-days below it take their year from.
+pub(crate) fn heading_fiscal_year(found: &[FoundDate]) -> Option<i32> {
+    match found {
+        [only] if only.kind == DateKind::FiscalYear => only.fy_start,
+        _ => None,
+    }
+}
+
+/// Extract dates and measures from one document's blocks.
+pub fn extract(ctx: &DocContext, blocks: &[SegBlock], lines: &[NormLine]) -> Extracted {
+    let base = DateContext {
+        fiscal_year: None,
+        doc_date: ctx.published,
+        era: None,
+    };
+    let dated = measures::DatedBlocks::new(blocks, base);
+    let mut out = Extracted {
+        dates: dated.date_rows(&ctx.doc_id, lines),
+        measures: measures::extract_measures(ctx, &dated, lines),
+    };
+    for (i, d) in out.dates.iter_mut().enumerate() {
+        d.date_id = i as u32 + 1;
+    }
+    for (i, m) in out.measures.iter_mut().enumerate() {
+        m.measure_id = i as u32 + 1;
+    }
+    out
+}

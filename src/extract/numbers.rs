@@ -2,6 +2,8 @@
 //! `12億3456万円`, `約3割`, `△1,234`, kanji numerals.
 // OWNER: helper "numbers+dates". Interface below is fixed; fill in the bodies.
 
+use super::dates::{find_dates, DateContext};
+
 /// A number as printed, with its unit and scale resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quantity {
@@ -31,23 +33,763 @@ pub struct Quantity {
 /// Surrounding white space is allowed. `None` for anything else, including
 /// "no value" marks (`-`, `―`, `…`, `－`) and ordinals (`第1回`).
 pub fn parse_quantity(text: &str) -> Option<Quantity> {
-    todo!("{text}")
+    let orig: Vec<char> = text.chars().collect();
+    let cs: Vec<char> = orig.iter().map(|&c| fold(c)).collect();
+    let start = cs.iter().position(|c| !c.is_whitespace())?;
+    let end = cs.iter().rposition(|c| !c.is_whitespace()).map_or(start, |i| i + 1);
+    let body = cs.get(..end)?;
+
+    let mut i = start;
+    let mut approx = false;
+    if let Some(after) = match_any(body, i, LEADING_APPROX) {
+        approx = true;
+        i = skip_spaces(body, after);
+    }
+    let mut neg = false;
+    if let Some(&c) = body.get(i) {
+        if matches!(c, '△' | '▲' | '-' | '+') {
+            neg = c != '+';
+            i = skip_spaces(body, i + 1);
+        }
+    }
+    let reading = read_number(body, i, true)?;
+    let j = skip_spaces(body, reading.end());
+    let tail = read_tail(body, j, &reading, true)?;
+    let mut k = skip_spaces(body, tail.end);
+    if let Some(after) = match_any(body, k, TRAILING_APPROX) {
+        approx = true;
+        k = skip_spaces(body, after);
+    }
+    if k != end {
+        return None;
+    }
+    build(&orig, start, end, neg, approx, &reading, &tail)
 }
 
 /// Quantities that carry a unit inside running prose (`104機関`, `６団体`,
 /// `年度内に４回程度`). Ordinals (`第１回`, `1年目`), dates, times, years and
 /// numbered list markers are not quantities.
 pub fn find_quantities(text: &str) -> Vec<Quantity> {
-    todo!("{text}")
+    let orig: Vec<char> = text.chars().collect();
+    let cs: Vec<char> = orig.iter().map(|&c| fold(c)).collect();
+    // A range's stated length (`R4～R7(4年間)`) belongs to the range.
+    let dates: Vec<(usize, usize)> = find_dates(text, &DateContext::default())
+        .iter()
+        .flat_map(|d| std::iter::once((d.start, d.end)).chain(d.length_span))
+        .collect();
+    let in_date = |p: usize| dates.iter().any(|&(s, e)| s <= p && p < e);
+
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < cs.len() {
+        let c = cs.get(i).copied().unwrap_or(' ');
+        let prev = i.checked_sub(1).and_then(|p| cs.get(p)).copied();
+        let starts_number = c.is_ascii_digit()
+            || (is_kanji_numeral(c) && !prev.is_some_and(is_kanji_numeral));
+        if !starts_number {
+            i += 1;
+            continue;
+        }
+        match prose_quantity(&orig, &cs, i, &in_date) {
+            Some(q) => {
+                i = q.end.max(i + 1);
+                out.push(q);
+            }
+            None => i = skip_token(&cs, i),
+        }
+    }
+    out
 }
 
 /// A unit stated once for a whole table: `（単位：千円）`, `単位:人`, `(単位 千円）`.
 /// Returns the base unit and the scale (`千円` → (`円`, 1000.0)).
 pub fn unit_statement(text: &str) -> Option<(String, f64)> {
-    todo!("{text}")
+    let cs: Vec<char> = text.chars().map(fold).collect();
+    let at = (0..cs.len()).find(|&i| starts_with(&cs, i, "単位"))?;
+    let mut i = skip_spaces(&cs, at + 2);
+    if matches!(cs.get(i), Some(':') | Some('=')) {
+        i = skip_spaces(&cs, i + 1);
+    }
+    let (exp, after_scale) = match match_any_scale(&cs, i) {
+        Some((exp, e)) => (exp, e),
+        None => (0, i),
+    };
+    let (unit, extra, end) = match match_known_unit(&cs, after_scale) {
+        Some(u) => u,
+        None => match_tolerant_unit(&cs, after_scale)?,
+    };
+    // The statement ends here: a closing bracket, a separator or the end.
+    let closes = cs
+        .get(end)
+        .is_none_or(|&c| c.is_whitespace() || ")]】>〕」、,;/".contains(c));
+    if !closes {
+        return None;
+    }
+    Some((unit, pow10(exp + extra)?))
 }
 
 /// Value of a kanji numeral (`二〇二一` → 2021, `三千五百` → 3500, `四` → 4).
 pub fn kanji_number(text: &str) -> Option<f64> {
-    todo!("{text}")
+    let cs: Vec<char> = text.trim().chars().collect();
+    if cs.is_empty() || !cs.iter().all(|&c| is_kanji_numeral(c)) {
+        return None;
+    }
+    if cs.iter().all(|&c| kanji_digit(c).is_some()) {
+        // Digit-by-digit form (`二〇二一`): read positionally.
+        let digits: String = cs.iter().filter_map(|&c| kanji_digit(c)).map(|d| char::from(b'0' + d)).collect();
+        return term(&digits, 0);
+    }
+    let mut total: f64 = 0.0;
+    let mut section: f64 = 0.0;
+    let mut digit: Option<u8> = None;
+    let mut last_small = u32::MAX;
+    let mut last_big = u32::MAX;
+    for &c in &cs {
+        if let Some(d) = kanji_digit(c) {
+            if digit.is_some() {
+                return None;
+            }
+            digit = Some(d);
+        } else if let Some(e) = small_unit(c) {
+            if e >= last_small {
+                return None;
+            }
+            last_small = e;
+            section += f64::from(digit.take().unwrap_or(1)) * 10f64.powi(e as i32);
+        } else if let Some(e) = big_unit(c) {
+            if e >= last_big {
+                return None;
+            }
+            last_big = e;
+            let group = section + f64::from(digit.take().unwrap_or(0));
+            if group == 0.0 {
+                return None;
+            }
+            total += group * 10f64.powi(e as i32);
+            section = 0.0;
+            last_small = u32::MAX;
+        }
+    }
+    total += section + f64::from(digit.unwrap_or(0));
+    total.is_finite().then_some(total)
+}
+
+// ---------------------------------------------------------------------------
+
+const LEADING_APPROX: &[&str] = &["おおよそ", "おおむね", "およそ", "概ね", "約"];
+const TRAILING_APPROX: &[&str] = &["以上", "以下", "程度", "未満", "前後", "余り", "超"];
+
+/// Units read as units in prose. The printed form is kept as the unit, except
+/// `割`, which becomes `%` (×10).
+const KNOWN_UNITS: &[&str] = &[
+    "円", "人日", "人回", "人", "名", "件", "回", "%", "割", "機関", "団体", "本", "校", "社", "市町村",
+    "市町", "市", "町", "村", "か所", "カ所", "ヵ所", "ケ所", "ヶ所", "箇所", "戸", "世帯", "台", "日間",
+    "日", "時間", "年間", "か月", "ヶ月", "カ月", "ヵ月", "ケ月", "箇月", "週間", "歳", "km", "㎞", "mm",
+    "cm", "m", "㎡", "ha", "t", "kg", "㎏", "トン", "倍", "点", "ポイント", "pt", "組", "冊", "枚", "席",
+    "室", "棟", "店舗", "店", "事業所", "事業者", "事業", "企業", "施設", "地区", "団地", "品目", "大学",
+    "園", "病院", "人・日", "頭", "匹", "羽", "隻", "基", "種類", "分野", "路線", "便", "km²",
+];
+
+/// Unit + following char that together spell another word (`本市` = "this
+/// city", `日本`), so the number before them is not a count of that unit.
+const UNIT_WORDS: &[&str] = &[
+    "本市", "本町", "本村", "本県", "本部", "本庁", "本年", "本件", "本事", "日本", "人材", "人口", "名称",
+    "社会", "町内", "市民", "市内", "校区",
+];
+
+/// Scale words between a number and its unit, longest first.
+const SCALES: &[(&str, i32)] = &[
+    ("千億", 11),
+    ("百億", 10),
+    ("十億", 9),
+    ("千万", 7),
+    ("百万", 6),
+    ("十万", 5),
+    ("兆", 12),
+    ("億", 8),
+    ("万", 4),
+    ("千", 3),
+];
+
+/// Units the tolerant rule must not accept: they make ordinals, dates and times.
+const NOT_UNIT_START: &str = "年月日時分秒目番号つ次期代条章節項の をにでがはとも や、。";
+
+fn fold(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5D}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        '\u{2212}' | '\u{2010}' | '\u{2011}' => '-',
+        _ => c,
+    }
+}
+
+fn starts_with(cs: &[char], i: usize, word: &str) -> bool {
+    let mut k = i;
+    for w in word.chars() {
+        if cs.get(k) != Some(&w) {
+            return false;
+        }
+        k += 1;
+    }
+    true
+}
+
+/// End of the longest word of `words` found at `i`.
+fn match_any(cs: &[char], i: usize, words: &[&str]) -> Option<usize> {
+    words
+        .iter()
+        .filter(|w| starts_with(cs, i, w))
+        .map(|w| i + w.chars().count())
+        .max()
+}
+
+fn skip_spaces(cs: &[char], mut i: usize) -> usize {
+    while cs.get(i).is_some_and(|c| c.is_whitespace()) {
+        i += 1;
+    }
+    i
+}
+
+fn kanji_digit(c: char) -> Option<u8> {
+    "〇一二三四五六七八九"
+        .chars()
+        .position(|k| k == c)
+        .and_then(|p| u8::try_from(p).ok())
+        .or(if c == '零' { Some(0) } else { None })
+}
+
+fn small_unit(c: char) -> Option<u32> {
+    match c {
+        '十' => Some(1),
+        '百' => Some(2),
+        '千' => Some(3),
+        _ => None,
+    }
+}
+
+fn big_unit(c: char) -> Option<u32> {
+    match c {
+        '万' => Some(4),
+        '億' => Some(8),
+        '兆' => Some(12),
+        _ => None,
+    }
+}
+
+fn is_kanji_numeral(c: char) -> bool {
+    kanji_digit(c).is_some() || small_unit(c).is_some() || big_unit(c).is_some()
+}
+
+/// `digits` × 10^exp, correctly rounded; `None` when not finite.
+fn term(digits: &str, exp: i32) -> Option<f64> {
+    format!("{digits}e{exp}").parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+fn pow10(exp: i32) -> Option<f64> {
+    term("1", exp)
+}
+
+/// One printed run of digits: `3,682`, `111.6`.
+#[derive(Debug, Clone)]
+struct Part {
+    digits: String,
+    decimals: u32,
+    /// Power of ten of the big unit after it (`12億` → 8); 0 for the last part.
+    exp: i32,
+}
+
+/// A number as printed, before its scale and unit.
+#[derive(Debug, Clone)]
+enum Reading {
+    Arabic { parts: Vec<Part>, end: usize },
+    Kanji { value: f64, end: usize },
+}
+
+impl Reading {
+    fn end(&self) -> usize {
+        match self {
+            Reading::Arabic { end, .. } | Reading::Kanji { end, .. } => *end,
+        }
+    }
+}
+
+/// Digits with optional thousands commas and decimals, at `i`.
+fn read_digits(cs: &[char], i: usize) -> Option<(Part, usize)> {
+    let mut k = i;
+    let mut digits = String::new();
+    while let Some(&c) = cs.get(k) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            k += 1;
+        } else if c == ','
+            && (1..=3).all(|d| cs.get(k + d).is_some_and(char::is_ascii_digit))
+            && !cs.get(k + 4).is_some_and(char::is_ascii_digit)
+        {
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    if digits.is_empty() {
+        return None;
+    }
+    let mut decimals = 0;
+    if cs.get(k) == Some(&'.') && cs.get(k + 1).is_some_and(char::is_ascii_digit) {
+        k += 1;
+        while let Some(&c) = cs.get(k).filter(|c| c.is_ascii_digit()) {
+            digits.push(c);
+            decimals += 1;
+            k += 1;
+        }
+    }
+    Some((Part { digits, decimals, exp: 0 }, k))
+}
+
+/// A number at `i`: arabic (with `万`/`億`/`兆` groups: `1万2600`) or, when
+/// `allow_kanji`, a kanji numeral that cannot be an ordinary word.
+fn read_number(cs: &[char], i: usize, allow_kanji: bool) -> Option<Reading> {
+    let first = *cs.get(i)?;
+    if first.is_ascii_digit() {
+        let mut parts = Vec::new();
+        let mut k = i;
+        loop {
+            let (mut part, after) = read_digits(cs, k)?;
+            let group_exp = cs.get(after).and_then(|&c| big_unit(c));
+            let continues = cs.get(after + 1).is_some_and(char::is_ascii_digit);
+            match group_exp {
+                Some(e) if continues && parts.last().is_none_or(|p: &Part| p.exp > e as i32) => {
+                    part.exp = e as i32;
+                    parts.push(part);
+                    k = after + 1;
+                }
+                _ => {
+                    parts.push(part);
+                    return Some(Reading::Arabic { parts, end: after });
+                }
+            }
+        }
+    }
+    if allow_kanji && is_kanji_numeral(first) {
+        let end = (i..cs.len()).find(|&k| !cs.get(k).is_some_and(|&c| is_kanji_numeral(c))).unwrap_or(cs.len());
+        let run = cs.get(i..end)?;
+        // One kanji is usually a word (`一人ひとり`, `一部`); a run without a
+        // digit is too (`万人`, `十日町`).
+        if run.len() < 2 || !run.iter().any(|&c| kanji_digit(c).is_some()) {
+            return None;
+        }
+        let value = kanji_number(&run.iter().collect::<String>())?;
+        return Some(Reading::Kanji { value, end });
+    }
+    None
+}
+
+/// What follows a number: scale, unit and the `分` of `3割5分`.
+#[derive(Debug, Clone)]
+struct Tail {
+    unit: Option<String>,
+    /// Power of ten from the printed number to base units.
+    exp: i32,
+    /// Extra value in base units (`5分` of `3割5分` → 5).
+    extra: Option<Part>,
+    end: usize,
+}
+
+fn match_any_scale(cs: &[char], i: usize) -> Option<(i32, usize)> {
+    SCALES
+        .iter()
+        .find(|(w, _)| starts_with(cs, i, w))
+        .map(|(w, e)| (*e, i + w.chars().count()))
+}
+
+fn match_known_unit(cs: &[char], i: usize) -> Option<(String, i32, usize)> {
+    let (word, end) = KNOWN_UNITS
+        .iter()
+        .filter(|w| starts_with(cs, i, w))
+        .map(|w| (*w, i + w.chars().count()))
+        .max_by_key(|&(_, e)| e)?;
+    // ASCII units glued to more letters are another word (`5min`, `4th`).
+    let ascii_unit = word.chars().all(|c| c.is_ascii_alphabetic());
+    if ascii_unit && cs.get(end).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    if word == "割" {
+        return Some(("%".to_string(), 1, end));
+    }
+    Some((word.to_string(), 0, end))
+}
+
+fn match_tolerant_unit(cs: &[char], i: usize) -> Option<(String, i32, usize)> {
+    let first = *cs.get(i)?;
+    if NOT_UNIT_START.contains(first) {
+        return None;
+    }
+    let end = (i..cs.len())
+        .find(|&k| !cs.get(k).is_some_and(|&c| c.is_alphabetic() || matches!(c, '㎡' | '㎥' | '㎞' | '㎏')))
+        .unwrap_or(cs.len());
+    if end == i || end - i > 4 {
+        return None;
+    }
+    Some((cs.get(i..end)?.iter().collect(), 0, end))
+}
+
+/// Scale and unit after a number at `j`. In `whole` mode an unknown short
+/// unit is accepted and no unit at all is fine; in prose a known unit is required.
+fn read_tail(cs: &[char], j: usize, reading: &Reading, whole: bool) -> Option<Tail> {
+    let last_group = match reading {
+        Reading::Arabic { parts, .. } => parts.iter().rev().nth(1).map(|p| p.exp),
+        Reading::Kanji { .. } => None,
+    };
+    let scale = match reading {
+        Reading::Arabic { .. } => match_any_scale(cs, j).filter(|&(e, _)| last_group.is_none_or(|g| g > e)),
+        Reading::Kanji { .. } => None,
+    };
+    let (scale_exp, k) = scale.unwrap_or((0, j));
+    let unit = match match_known_unit(cs, k) {
+        Some(u) => Some(u),
+        None if whole => match_tolerant_unit(cs, k),
+        None => None,
+    };
+    let Some((unit, unit_exp, end)) = unit else {
+        return whole.then_some(Tail { unit: None, exp: scale_exp, extra: None, end: k });
+    };
+    let mut tail = Tail { unit: Some(unit), exp: scale_exp + unit_exp, extra: None, end };
+    if unit_exp == 1 {
+        // `3割5分`: 分 is a tenth of 割, i.e. one percent.
+        if let Some(d) = cs.get(end).filter(|c| c.is_ascii_digit()) {
+            if cs.get(end + 1) == Some(&'分') {
+                tail.extra = Some(Part { digits: d.to_string(), decimals: 0, exp: 0 });
+                tail.end = end + 2;
+            }
+        }
+    }
+    Some(tail)
+}
+
+fn build(
+    orig: &[char],
+    start: usize,
+    end: usize,
+    neg: bool,
+    approx: bool,
+    reading: &Reading,
+    tail: &Tail,
+) -> Option<Quantity> {
+    let s = tail.exp;
+    // Each part is rounded once from its printed digits, so the sums stay exact.
+    let (mut number, mut value, mut decimals) = match reading {
+        Reading::Arabic { parts, .. } => {
+            let (mut n, mut v) = (0.0, 0.0);
+            for p in parts {
+                let d = i32::try_from(p.decimals).ok()?;
+                let (exp_n, exp_v) = if p.exp > 0 { (p.exp - s, p.exp) } else { (0, s) };
+                n += term(&p.digits, exp_n - d)?;
+                v += term(&p.digits, exp_v - d)?;
+            }
+            (n, v, parts.last().map_or(0, |p| p.decimals))
+        }
+        Reading::Kanji { value, .. } => (*value, *value * pow10(s)?, 0),
+    };
+    if let Some(extra) = &tail.extra {
+        let add = term(&extra.digits, 0)?;
+        value += add;
+        number += term(&extra.digits, -s)?;
+        decimals += 1;
+    }
+    if neg {
+        value = -value;
+        number = -number;
+    }
+    if !value.is_finite() || !number.is_finite() {
+        return None;
+    }
+    Some(Quantity {
+        value,
+        number,
+        unit: tail.unit.clone(),
+        scale: pow10(s)?,
+        decimals,
+        approx,
+        start,
+        end,
+        raw: orig.get(start..end)?.iter().collect(),
+    })
+}
+
+/// Past the digit/comma/point run at `i`, so a rejected number is not read
+/// again from its middle (`R5.3.14`).
+fn skip_token(cs: &[char], i: usize) -> usize {
+    let mut k = i + 1;
+    while cs.get(k).is_some_and(|&c| c.is_ascii_digit() || c == ',' || c == '.' || is_kanji_numeral(c)) {
+        k += 1;
+    }
+    k
+}
+
+fn prose_quantity(orig: &[char], cs: &[char], i: usize, in_date: &dyn Fn(usize) -> bool) -> Option<Quantity> {
+    let prev = i.checked_sub(1).and_then(|p| cs.get(p)).copied();
+    // `Society5.0`, `R4`, `H30`, `No.3`, `第1回`: a label or an ordinal.
+    if prev.is_some_and(|c| c.is_ascii_alphabetic() || c == '.' || c == '第' || c == '#') {
+        return None;
+    }
+    if in_date(i) {
+        return None;
+    }
+    let reading = read_number(cs, i, true)?;
+    let tail = read_tail(cs, reading.end(), &reading, false)?;
+    tail.unit.as_ref()?;
+    // A dotted run (`5.3.14`) or a time (`15:00`) is not a count.
+    if matches!(cs.get(reading.end()), Some('.') | Some(':')) {
+        return None;
+    }
+    let unit_start = tail.end - tail.unit.as_ref().map_or(0, |u| u.chars().count());
+    if cs.get(tail.end) == Some(&'目') || UNIT_WORDS.iter().any(|w| starts_with(cs, unit_start, w)) {
+        return None;
+    }
+    let mut start = i;
+    let mut neg = false;
+    if let Some(p) = i.checked_sub(1) {
+        let before = p.checked_sub(1).and_then(|b| cs.get(b)).copied();
+        match cs.get(p) {
+            Some('△') | Some('▲') => {
+                neg = true;
+                start = p;
+            }
+            Some('-') if !before.is_some_and(|c| c.is_alphanumeric()) => {
+                neg = true;
+                start = p;
+            }
+            _ => {}
+        }
+    }
+    let mut approx = false;
+    for w in LEADING_APPROX {
+        let n = w.chars().count();
+        if let Some(s) = start.checked_sub(n) {
+            if starts_with(cs, s, w) {
+                approx = true;
+                start = s;
+                break;
+            }
+        }
+    }
+    let mut end = tail.end;
+    if let Some(after) = match_any(cs, end, TRAILING_APPROX) {
+        approx = true;
+        end = after;
+    }
+    build(orig, start, end, neg, approx, &reading, &tail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(text: &str) -> Quantity {
+        match parse_quantity(text) {
+            Some(q) => q,
+            None => panic!("no quantity in {text:?}"),
+        }
+    }
+
+    fn vu(text: &str) -> (f64, Option<String>) {
+        let q = q(text);
+        (q.value, q.unit)
+    }
+
+    fn u(s: &str) -> Option<String> {
+        Some(s.to_string())
+    }
+
+    #[test]
+    fn plain_numbers_and_percentages() {
+        let a = q("3,682");
+        assert_eq!((a.value, a.number, a.unit.clone(), a.scale, a.decimals), (3682.0, 3682.0, None, 1.0, 0));
+        let b = q(" 111.6% ");
+        assert_eq!((b.value, b.unit.clone(), b.decimals), (111.6, u("%"), 1));
+        assert_eq!((b.start, b.end, b.raw.as_str()), (1, 7, "111.6%"));
+        assert_eq!(vu("10"), (10.0, None));
+        assert_eq!(q("0.0%").decimals, 1);
+        assert_eq!(vu("2,366人"), (2366.0, u("人")));
+        assert_eq!(vu("２，３６６人"), (2366.0, u("人")));
+        assert_eq!(vu("1,502 人"), (1502.0, u("人")));
+    }
+
+    #[test]
+    fn scales() {
+        let a = q("28,000千円");
+        assert_eq!((a.value, a.number, a.unit.clone(), a.scale), (28_000_000.0, 28000.0, u("円"), 1000.0));
+        assert_eq!(vu("17百万円"), (17_000_000.0, u("円")));
+        assert_eq!(vu("1万2600回"), (12600.0, u("回")));
+        let b = q("12億3456万円");
+        assert_eq!((b.value, b.number, b.scale), (1_234_560_000.0, 123456.0, 10000.0));
+        let c = q("1,032万t");
+        assert_eq!((c.value, c.number, c.unit.clone(), c.scale), (10_320_000.0, 1032.0, u("t"), 10000.0));
+        assert_eq!(vu("3億円"), (300_000_000.0, u("円")));
+        assert_eq!(vu("1.5万人"), (15000.0, u("人")));
+        assert_eq!(vu("3万"), (30000.0, None));
+        assert_eq!(vu("2兆円"), (2e12, u("円")));
+    }
+
+    #[test]
+    fn wari_becomes_percent() {
+        let a = q("約3割");
+        assert_eq!((a.value, a.unit.clone(), a.approx, a.number, a.scale), (30.0, u("%"), true, 3.0, 10.0));
+        let b = q("3割5分");
+        assert_eq!((b.value, b.unit.clone(), b.number, b.decimals), (35.0, u("%"), 3.5, 1));
+    }
+
+    #[test]
+    fn signs() {
+        assert_eq!(q("△1,234").value, -1234.0);
+        assert_eq!(q("▲1,234").value, -1234.0);
+        assert_eq!(q("-1,234").value, -1234.0);
+        assert_eq!(q("－１，２３４").value, -1234.0);
+        let a = q("△ 500千円");
+        assert_eq!((a.value, a.number), (-500_000.0, -500.0));
+    }
+
+    #[test]
+    fn approx_marks() {
+        for t in ["約100人", "概ね100人", "およそ100人", "100人以上", "100人以下", "100人程度", "100人超", "100人未満"] {
+            let a = q(t);
+            assert!(a.approx, "{t}");
+            assert_eq!(a.value, 100.0, "{t}");
+        }
+        assert!(!q("100人").approx);
+    }
+
+    #[test]
+    fn tolerant_units_in_cells() {
+        assert_eq!(vu("5区画"), (5.0, u("区画")));
+        assert_eq!(vu("3機関"), (3.0, u("機関")));
+        assert_eq!(vu("三千五百人"), (3500.0, u("人")));
+    }
+
+    #[test]
+    fn not_whole_quantities() {
+        for t in [
+            "", " ", "-", "―", "…", "－", "—", "第1回", "R4", "2020年度", "2020年", "年40人", "5年間で3人", "1年目",
+            "15:00", "R5.3.14", "5.3.14", "(1)", "3月", "10日間程度で終了", "a", "△", "1,2", "1人/年?", "12,34",
+            "一人", "一部",
+        ] {
+            assert_eq!(parse_quantity(t), None, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn huge_numbers_do_not_panic() {
+        let big = "9".repeat(400);
+        assert_eq!(parse_quantity(&big), None);
+        assert_eq!(parse_quantity(&format!("{big}兆円")), None);
+        assert_eq!(parse_quantity("1e308"), None);
+        assert!(find_quantities(&format!("{big}人")).is_empty());
+        let long = "1万".repeat(1000);
+        let _ = parse_quantity(&long);
+        let _ = find_quantities(&long);
+    }
+
+    fn found(text: &str) -> Vec<(f64, String)> {
+        find_quantities(text).into_iter().map(|q| (q.value, q.unit.unwrap_or_default())).collect()
+    }
+
+    fn f(v: f64, u: &str) -> (f64, String) {
+        (v, u.to_string())
+    }
+
+    #[test]
+    fn prose_quantities() {
+        assert_eq!(found("…ネットワーク。104機関加盟）"), vec![f(104.0, "機関")]);
+        assert_eq!(found("開発(19本)"), vec![f(19.0, "本")]);
+        assert_eq!(found("高1生240名と県内6大学の39名が交流"), vec![f(240.0, "名"), f(6.0, "大学"), f(39.0, "名")]);
+        assert_eq!(found("(合計10日間)"), vec![f(10.0, "日間")]);
+        assert_eq!(found("毎月1本ペース"), vec![f(1.0, "本")]);
+        assert_eq!(found("各課に1名配置"), vec![f(1.0, "名")]);
+        assert_eq!(found("山陰12市"), vec![f(12.0, "市")]);
+        assert_eq!(found("各2回し"), vec![f(2.0, "回")]);
+        assert_eq!(found("(39歳から49歳)"), vec![f(39.0, "歳"), f(49.0, "歳")]);
+        assert_eq!(found("参加者は三千五百人"), vec![f(3500.0, "人")]);
+        assert_eq!(found("予算28,000千円を計上"), vec![f(28_000_000.0, "円")]);
+        assert_eq!(found("６団体"), vec![f(6.0, "団体")]);
+    }
+
+    #[test]
+    fn prose_approx_and_span() {
+        let a = find_quantities("年度内に4回程度開催");
+        assert_eq!(a.len(), 1);
+        assert_eq!((a[0].value, a[0].approx, a[0].raw.as_str()), (4.0, true, "4回程度"));
+        assert_eq!((a[0].start, a[0].end), (4, 8));
+        let b = find_quantities("約3割が市外");
+        assert_eq!(b.len(), 1);
+        assert_eq!((b[0].value, b[0].unit.as_deref(), b[0].approx, b[0].raw.as_str()), (30.0, Some("%"), true, "約3割"));
+        let c = find_quantities("収支は△1,234千円");
+        assert_eq!(c.len(), 1);
+        assert_eq!((c[0].value, c[0].raw.as_str()), (-1_234_000.0, "△1,234千円"));
+    }
+
+    #[test]
+    fn prose_non_quantities() {
+        for t in [
+            "第1回",
+            "第１回部会",
+            "1年目",
+            "3つ目",
+            "2回目の会議",
+            "令和4年7月21日",
+            "6月2日に開催",
+            "15:00~17:00",
+            "2030年",
+            "平成26年",
+            "R4",
+            "H30",
+            "2021年度",
+            "1 安定した雇用",
+            "(1)人材育成",
+            "1.人づくり",
+            "Society5.0",
+            "レベル1",
+            "4F会議室",
+            "version 5.0",
+            "一人ひとり",
+            "一般",
+            "一部",
+            "三つの柱",
+            "万人に開かれた",
+            "十日町市",
+            "1本市の取組",
+            "R5.3.14に",
+        ] {
+            assert_eq!(found(t), vec![], "{t:?}");
+        }
+    }
+
+    #[test]
+    fn unit_statements() {
+        assert_eq!(unit_statement("(単位:千円)"), Some(("円".to_string(), 1000.0)));
+        assert_eq!(unit_statement("（単位：千円）"), Some(("円".to_string(), 1000.0)));
+        assert_eq!(unit_statement("(単位 千円）"), Some(("円".to_string(), 1000.0)));
+        assert_eq!(unit_statement("単位：人"), Some(("人".to_string(), 1.0)));
+        assert_eq!(unit_statement("【単位：百万円】"), Some(("円".to_string(), 1e6)));
+        assert_eq!(unit_statement("単位:%"), Some(("%".to_string(), 1.0)));
+        assert_eq!(unit_statement("表の単位について説明する"), None);
+        assert_eq!(unit_statement("千円"), None);
+        assert_eq!(unit_statement("単位"), None);
+    }
+
+    #[test]
+    fn kanji_numbers() {
+        assert_eq!(kanji_number("二〇二一"), Some(2021.0));
+        assert_eq!(kanji_number("三千五百"), Some(3500.0));
+        assert_eq!(kanji_number("四"), Some(4.0));
+        assert_eq!(kanji_number("十二"), Some(12.0));
+        assert_eq!(kanji_number("十"), Some(10.0));
+        assert_eq!(kanji_number("二十一"), Some(21.0));
+        assert_eq!(kanji_number("一万二千六百"), Some(12600.0));
+        assert_eq!(kanji_number("三億五千万"), Some(350_000_000.0));
+        assert_eq!(kanji_number("元"), None);
+        assert_eq!(kanji_number(""), None);
+        assert_eq!(kanji_number("十十"), None);
+        assert_eq!(kanji_number("二三十"), None);
+        assert_eq!(kanji_number("万億"), None);
+        assert_eq!(kanji_number("三人"), None);
+    }
 }

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Throughput, peak memory and nightly incremental runs of planfacts on a
+# synthetic corpus (`planfacts generate`), with `rg -c '[0-9]'` (a lower
+# bound for any pass over the bytes) and `cat > /dev/null` on the same
+# files for comparison. Not part of `cargo test`: nothing here is timed
+# against a threshold, it prints figures for the README.
+#
+#   bench/run.sh                 # 1k, 10k and 100k documents
+#   bench/run.sh 1000 10000      # chosen sizes
+#
+# Environment: BENCH_DIR (work folder, default $CARGO_TARGET_DIR/bench),
+# SEED (corpus seed, default 1), THREADS (default "1 2").
+# Corpora are kept in BENCH_DIR and reused when the same size and seed
+# are asked again. All timings are wall-clock with a warm page cache.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/planfacts-target}
+WORK=${BENCH_DIR:-$CARGO_TARGET_DIR/bench}
+SEED=${SEED:-1}
+THREADS=${THREADS:-1 2}
+SIZES=${*:-1000 10000 100000}
+
+cargo build --release --quiet
+BIN=$CARGO_TARGET_DIR/release/planfacts
+mkdir -p "$WORK"
+RESULTS=$WORK/results.md
+
+if ! command -v rg >/dev/null; then
+  echo "note: ripgrep not installed (apt-get install ripgrep); the rg column stays empty" >&2
+fi
+if [ ! -x /usr/bin/time ]; then
+  echo "error: /usr/bin/time (GNU time) is needed for peak RSS (apt-get install time)" >&2
+  exit 2
+fi
+
+# measure CMD... → sets WALL (seconds) and RSS (MiB) of CMD.
+measure() {
+  local log
+  log=$(mktemp)
+  /usr/bin/time -f '%e %M' -o "$log" "$@" >/dev/null
+  read -r WALL rss_kb <"$log"
+  RSS=$((rss_kb / 1024))
+  rm -f "$log"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }'; }
+
+{
+  echo "## planfacts benchmark ($(date -u +%Y-%m-%d))"
+  echo
+  echo "Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $(uname -sr); planfacts $($BIN --version | awk '{print $2}') (release build); corpus: \`planfacts generate --seed $SEED\`."
+  echo
+  echo "| docs | input MB | threads | wall s | MB/s | docs/s | peak RSS MiB | rg s | planfacts ÷ rg | cat s |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+} | tee "$RESULTS"
+
+INCREMENTAL=()
+for n in $SIZES; do
+  corpus=$WORK/corpus-$n-seed$SEED
+  if [ ! -f "$corpus/manifest.tsv" ]; then
+    rm -rf "$corpus"
+    "$BIN" generate --docs "$n" --seed "$SEED" --out "$corpus" 2>/dev/null
+  fi
+  docs=$corpus/docs
+  bytes=$(find "$docs" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
+  mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
+
+  # Warm the page cache so that every tool reads from memory.
+  find "$docs" -type f -print0 | xargs -0 cat >/dev/null
+  measure sh -c "find '$docs' -type f -print0 | xargs -0 cat"
+  cat_s=$WALL
+
+  for t in $THREADS; do
+    rg_s=-
+    if command -v rg >/dev/null; then
+      measure rg -j "$t" -c '[0-9]' "$docs"
+      rg_s=$WALL
+    fi
+    out=$WORK/out-$n
+    rm -rf "$out" "$out.cache"
+    RAYON_NUM_THREADS=$t measure "$BIN" run "$docs" --out "$out" --no-cache --quiet
+    echo "| $n | $mb | $t | $WALL | $(ratio "$mb" "$WALL") | $(ratio "$n" "$WALL") | $RSS | $rg_s | $(ratio "$WALL" "$rg_s") | $cat_s |" | tee -a "$RESULTS"
+    full_s=$WALL
+  done
+
+  # Nightly run: fill the cache, add 1% new documents, run again.
+  out=$WORK/inc-$n
+  rm -rf "$out" "$out.cache"
+  measure "$BIN" run "$docs" --out "$out" --quiet
+  first_s=$WALL
+  measure "$BIN" run "$docs" --out "$out" --quiet
+  same_s=$WALL
+  extra=$((n / 100 > 0 ? n / 100 : 1))
+  staging=$WORK/staging-$n
+  rm -rf "$staging"
+  "$BIN" generate --docs $((n + extra)) --seed "$SEED" --out "$staging" 2>/dev/null
+  added=()
+  while read -r f; do
+    rel=${f#"$staging/docs/"}
+    mkdir -p "$(dirname "$docs/$rel")"
+    cp "$f" "$docs/$rel"
+    added+=("$docs/$rel")
+  done < <(find "$staging/docs" -type f | sort | tail -n "$extra")
+  measure "$BIN" run "$docs" --out "$out" --quiet
+  inc_s=$WALL
+  inc_rss=$RSS
+  rm -f "${added[@]}"
+  rm -rf "$staging"
+  INCREMENTAL+=("| $n | $extra | $full_s | $first_s | $same_s | $inc_s | $(awk -v a="$inc_s" -v b="$full_s" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }') | $inc_rss |")
+done
+
+{
+  echo
+  echo "Nightly runs (all threads): a full run without the cache, the first run that fills the cache, a run with nothing changed, and a run with 1% new documents."
+  echo
+  echo "| docs | new docs | full s | first cached run s | unchanged s | 1% new s | 1% new ÷ full | peak RSS MiB (1% new) |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  printf '%s\n' "${INCREMENTAL[@]}"
+} | tee -a "$RESULTS"
+echo "(also in $RESULTS)" >&2

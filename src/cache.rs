@@ -1,0 +1,350 @@
+//! Per-document results kept between nightly runs, so that a run reparses
+//! only what is new or changed.
+//!
+//! An entry is one document's [`DocOutput`], keyed by the planfacts
+//! version, the cache format, the source path (it is part of the output)
+//! and the BLAKE3 hash of the bytes. The cache lives beside the output
+//! folder (`out.cache/` for `out/`), since `out/` is replaced whole on every
+//! run. `index.tsv` records which path had which content at the end of the
+//! last successful run: that is what tells new, changed, unchanged and
+//! removed apart. Findings are not cached: the checks run over every
+//! document each time (they are cheap, and `planfacts.toml` may change).
+//!
+//! A missing, stale or damaged entry is a cache miss, never an error: the
+//! document is parsed again and the entry rewritten.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::model::DocOutput;
+
+/// Bumped whenever the entry encoding or what a key covers changes.
+const FORMAT: &str = "planfacts-cache-1";
+
+/// First bytes of every entry file.
+const MAGIC: &[u8; 4] = b"PFC1";
+
+const INDEX: &str = "index.tsv";
+
+/// How the inputs of this run compare with those of the last run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChangeStats {
+    /// Paths not seen by the last run.
+    pub new: usize,
+    /// Paths whose bytes differ from the last run's.
+    pub changed: usize,
+    /// Paths with the same bytes as in the last run.
+    pub unchanged: usize,
+    /// Paths of the last run that are gone.
+    pub removed: usize,
+    /// Documents actually parsed this run (new, changed, and cache misses).
+    pub reparsed: usize,
+}
+
+/// One input as this run saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    pub path: String,
+    /// BLAKE3 of the bytes, hex.
+    pub content: String,
+    pub key: String,
+    /// Parsed this run (not loaded from the cache).
+    pub reparsed: bool,
+}
+
+/// The cache folder that goes with an output folder: `out` → `out.cache`.
+pub fn dir_for(out: &Path) -> PathBuf {
+    match out.file_name() {
+        Some(name) => {
+            let mut name = name.to_os_string();
+            name.push(".cache");
+            out.with_file_name(name)
+        }
+        // `.` or `/`: no sibling to name; keep it inside (lost on each swap,
+        // which only costs a full reparse).
+        None => out.join(".planfacts-cache"),
+    }
+}
+
+/// Hex BLAKE3 of a document's bytes.
+pub fn content_hash(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex().to_string()
+}
+
+#[derive(Debug)]
+pub struct Cache {
+    dir: PathBuf,
+    /// Last run: path → (content hash, key).
+    previous: BTreeMap<String, (String, String)>,
+}
+
+impl Cache {
+    /// Open (or start) the cache in `dir`. An unreadable index means no
+    /// previous run: everything counts as new.
+    pub fn open(dir: &Path) -> Cache {
+        let previous = fs::read_to_string(dir.join(INDEX))
+            .map(|text| parse_index(&text))
+            .unwrap_or_default();
+        Cache {
+            dir: dir.to_path_buf(),
+            previous,
+        }
+    }
+
+    /// The entry key of `path` with content `content` under this build.
+    pub fn key(path: &str, content: &str) -> String {
+        let mut h = blake3::Hasher::new();
+        for part in [FORMAT, env!("CARGO_PKG_VERSION"), path, content] {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        h.finalize().to_hex().to_string()
+    }
+
+    fn entry_path(&self, key: &str) -> PathBuf {
+        let shard = key.get(..2).unwrap_or("00");
+        self.dir
+            .join("entries")
+            .join(shard)
+            .join(format!("{key}.bin"))
+    }
+
+    /// The cached output for `key`, if present and intact.
+    pub fn load(&self, key: &str) -> Option<DocOutput> {
+        let bytes = fs::read(self.entry_path(key)).ok()?;
+        decode_entry(&bytes)
+    }
+
+    /// Keep `out` under `key`. Written aside and renamed, so that a reader
+    /// (or a crash) never sees half an entry.
+    pub fn store(&self, key: &str, out: &DocOutput) -> Result<()> {
+        let path = self.entry_path(key);
+        let parent = path.parent().unwrap_or(&self.dir);
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let bytes = encode_entry(out)?;
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+        fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+    }
+
+    /// Compare this run's inputs with the last run's, record them as the new
+    /// index and delete the entries no input uses any more. Call after the
+    /// outputs were written, so that a failed run leaves the old index.
+    pub fn finish(self, seen: &[Seen]) -> Result<ChangeStats> {
+        let mut stats = ChangeStats::default();
+        let current: BTreeSet<&str> = seen.iter().map(|s| s.path.as_str()).collect();
+        for s in seen {
+            match self.previous.get(&s.path) {
+                None => stats.new += 1,
+                Some((content, _)) if *content == s.content => stats.unchanged += 1,
+                Some(_) => stats.changed += 1,
+            }
+            stats.reparsed += usize::from(s.reparsed);
+        }
+        stats.removed = self
+            .previous
+            .keys()
+            .filter(|p| !current.contains(p.as_str()))
+            .count();
+        let live: BTreeSet<&str> = seen.iter().map(|s| s.key.as_str()).collect();
+        for (_, key) in self.previous.values() {
+            if !live.contains(key.as_str()) {
+                // Already gone is fine: the goal is that it is gone.
+                let _ = fs::remove_file(self.entry_path(key));
+            }
+        }
+        let mut index = String::new();
+        let mut rows: Vec<&Seen> = seen.iter().collect();
+        rows.sort_by(|a, b| a.path.cmp(&b.path));
+        for s in rows {
+            if s.path.contains(['\t', '\n']) {
+                // Such a path cannot be a TSV field; it will count as new next time.
+                continue;
+            }
+            index.push_str(&format!("{}\t{}\t{}\n", s.path, s.content, s.key));
+        }
+        fs::create_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
+        let path = self.dir.join(INDEX);
+        let tmp = self.dir.join(format!("{INDEX}.tmp{}", std::process::id()));
+        fs::write(&tmp, index).map_err(|e| Error::io(&tmp, e))?;
+        fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+        Ok(stats)
+    }
+}
+
+fn parse_index(text: &str) -> BTreeMap<String, (String, String)> {
+    text.lines()
+        .filter_map(|line| {
+            let mut f = line.split('\t');
+            match (f.next(), f.next(), f.next(), f.next()) {
+                (Some(path), Some(content), Some(key), None) => {
+                    Some((path.to_string(), (content.to_string(), key.to_string())))
+                }
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+fn bincode_config() -> bincode::config::Configuration {
+    bincode::config::standard()
+}
+
+fn encode_entry(out: &DocOutput) -> Result<Vec<u8>> {
+    let mut bytes = MAGIC.to_vec();
+    bincode::serde::encode_into_std_write(out, &mut bytes, bincode_config())
+        .map_err(|e| Error::Other(format!("cannot encode a cache entry: {e}")))?;
+    Ok(bytes)
+}
+
+/// An entry that does not decode whole is treated as absent.
+fn decode_entry(bytes: &[u8]) -> Option<DocOutput> {
+    let body = bytes.strip_prefix(MAGIC.as_slice())?;
+    let (out, used) =
+        bincode::serde::decode_from_slice::<DocOutput, _>(body, bincode_config()).ok()?;
+    (used == body.len()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline;
+
+    fn sample() -> DocOutput {
+        let text =
+            "【事業費】 R4～R7（4年間）\n\n28,000千円\n\n日時 : 令和4年7月21日(木) 15:00~17:00\n";
+        pipeline::process("drop/a.txt", text.as_bytes())
+    }
+
+    fn seen(path: &str, bytes: &[u8], reparsed: bool) -> Seen {
+        let content = content_hash(bytes);
+        Seen {
+            path: path.into(),
+            key: Cache::key(path, &content),
+            content,
+            reparsed,
+        }
+    }
+
+    #[test]
+    fn cache_dir_is_beside_out() {
+        assert_eq!(dir_for(Path::new("out")), PathBuf::from("out.cache"));
+        assert_eq!(
+            dir_for(Path::new("/x/y/out/")),
+            PathBuf::from("/x/y/out.cache")
+        );
+        assert_eq!(dir_for(Path::new("/")), PathBuf::from("/.planfacts-cache"));
+    }
+
+    #[test]
+    fn keys_depend_on_path_and_content() {
+        let a = Cache::key("a.txt", &content_hash(b"x"));
+        assert_eq!(a, Cache::key("a.txt", &content_hash(b"x")));
+        assert_ne!(a, Cache::key("b.txt", &content_hash(b"x")));
+        assert_ne!(a, Cache::key("a.txt", &content_hash(b"y")));
+        // Length-prefixed parts: moving a character between path and content differs.
+        assert_ne!(Cache::key("ab", "c"), Cache::key("a", "bc"));
+    }
+
+    #[test]
+    fn entries_round_trip_exactly() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(tmp.path());
+        let out = sample();
+        assert!(cache.load("k1").is_none());
+        cache.store("k1", &out).unwrap();
+        assert_eq!(cache.load("k1"), Some(out.clone()));
+        let empty = DocOutput::default();
+        cache.store("k2", &empty).unwrap();
+        assert_eq!(cache.load("k2"), Some(empty));
+    }
+
+    #[test]
+    fn damaged_entries_are_misses() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(tmp.path());
+        cache.store("abc", &sample()).unwrap();
+        let path = cache.entry_path("abc");
+        let good = fs::read(&path).unwrap();
+        for bad in [
+            Vec::new(),
+            b"PFC1".to_vec(),
+            good[..good.len() / 2].to_vec(),
+            [good.as_slice(), b"x"].concat(),
+            {
+                let mut v = good.clone();
+                v[0] = b'X';
+                v
+            },
+        ] {
+            fs::write(&path, bad).unwrap();
+            assert!(cache.load("abc").is_none());
+        }
+    }
+
+    #[test]
+    fn counts_new_changed_unchanged_removed_and_collects_garbage() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(tmp.path());
+        let first = vec![
+            seen("a", b"1", true),
+            seen("b", b"2", true),
+            seen("c", b"3", true),
+        ];
+        for s in &first {
+            cache.store(&s.key, &DocOutput::default()).unwrap();
+        }
+        let stats = cache.finish(&first).unwrap();
+        assert_eq!(
+            stats,
+            ChangeStats {
+                new: 3,
+                reparsed: 3,
+                ..ChangeStats::default()
+            }
+        );
+
+        let cache = Cache::open(tmp.path());
+        let second = vec![
+            seen("a", b"1", false),
+            seen("b", b"2 changed", true),
+            seen("d", b"4", true),
+        ];
+        for s in &second[1..] {
+            cache.store(&s.key, &DocOutput::default()).unwrap();
+        }
+        let stats = cache.finish(&second).unwrap();
+        assert_eq!(
+            stats,
+            ChangeStats {
+                new: 1,
+                changed: 1,
+                unchanged: 1,
+                removed: 1,
+                reparsed: 2
+            }
+        );
+        let cache = Cache::open(tmp.path());
+        // The old `b` and the removed `c` are gone; the live ones stay.
+        assert!(cache.load(&first[1].key).is_none());
+        assert!(cache.load(&first[2].key).is_none());
+        for s in &second {
+            assert!(cache.load(&s.key).is_some(), "{}", s.path);
+        }
+    }
+
+    #[test]
+    fn damaged_index_means_everything_is_new() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(
+            tmp.path().join(INDEX),
+            "garbage\nno\ttabs enough\n\u{0}\t\t\t\t\n",
+        )
+        .unwrap();
+        let cache = Cache::open(tmp.path());
+        let stats = cache.finish(&[seen("a", b"1", true)]).unwrap();
+        assert_eq!((stats.new, stats.removed), (1, 0));
+    }
+}

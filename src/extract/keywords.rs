@@ -1,0 +1,117 @@
+//! The words that give a figure its meaning: stance (target or result),
+//! rate, cumulative total, and the unit an indicator's name implies.
+
+use crate::model::Stance;
+
+/// Words meaning a target, plan or budget. Checked before the "achieved"
+/// words because headers such as `目標達成率` are about a target's progress
+/// only through `率` (handled separately as a rate).
+const PLANNED: &[&str] = &[
+    "目標", "計画", "予算", "見込", "要求", "予定", "事業費", "概算", "見通し", "推計", "将来",
+];
+
+/// Words meaning a measured result.
+const ACHIEVED: &[&str] = &[
+    "実績", "取組状況", "決算", "現状", "基準値", "達成", "進捗", "結果", "現在", "実数",
+];
+
+/// Stance words in `text`, if any. When both kinds appear, the one printed
+/// last wins: `目標に対する実績` is a result, `実績を踏まえた目標` a target.
+pub fn stance_of(text: &str) -> Option<Stance> {
+    let last = |words: &[&str]| words.iter().filter_map(|w| text.rfind(w)).max();
+    match (last(PLANNED), last(ACHIEVED)) {
+        (Some(p), Some(a)) => Some(if a > p {
+            Stance::Achieved
+        } else {
+            Stance::Planned
+        }),
+        (Some(_), None) => Some(Stance::Planned),
+        (None, Some(_)) => Some(Stance::Achieved),
+        (None, None) => None,
+    }
+}
+
+/// A header naming a percentage (`進捗率`, `達成率`, `割合`).
+pub fn is_rate_header(text: &str) -> bool {
+    text.ends_with('率') || text.contains("率(") || text.contains("割合") || text.contains('%')
+}
+
+/// A header or label naming a total over periods or items.
+pub fn is_cumulative(text: &str) -> bool {
+    ["累計", "合計", "総計", "通算", "期間計"].iter().any(|w| text.contains(w))
+        || text.trim() == "計"
+}
+
+/// Columns that hold codes or ordinals rather than quantities.
+pub fn is_code_header(text: &str) -> bool {
+    let t = text.trim().trim_end_matches('.');
+    ["No", "NO", "no", "番号", "順位", "順", "コード", "款", "項", "目", "節", "ID", "id"]
+        .contains(&t)
+}
+
+/// The unit an indicator's name implies when the figure prints none.
+pub fn unit_from_indicator(indicator: &str) -> Option<&'static str> {
+    let name = indicator.trim_end_matches(|c: char| c == ')' || c == '）');
+    if name.ends_with("件数") {
+        Some("件")
+    } else if ["者数", "人数", "人口", "生数", "員数"].iter().any(|w| name.ends_with(w)) {
+        Some("人")
+    } else if name.ends_with("回数") {
+        Some("回")
+    } else if name.ends_with("率") {
+        Some("%")
+    } else if ["額", "費", "金"].iter().any(|w| name.ends_with(w)) {
+        Some("円")
+    } else {
+        None
+    }
+}
+
+/// Strip decorations a caption or heading wears (`～…～`, `【…】`, `■`).
+pub fn bare_caption(text: &str) -> String {
+    let t = text.trim().trim_matches(|c: char| {
+        matches!(
+            c,
+            '～' | '〜' | '~' | '【' | '】' | '<' | '>' | '＜' | '＞' | '[' | ']' | '■' | '□' | '◆' | '◇' | '●'
+                | '○' | '▲' | '▼' | '★' | '・' | '※' | ' '
+        )
+    });
+    t.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stance_words() {
+        assert_eq!(stance_of("取組期間累計 / 目標値"), Some(Stance::Planned));
+        assert_eq!(stance_of("令和2年度 / 取組状況"), Some(Stance::Achieved));
+        assert_eq!(stance_of("つながり創出の目標値"), Some(Stance::Planned));
+        assert_eq!(stance_of("目標に対する実績"), Some(Stance::Achieved));
+        assert_eq!(stance_of("備考"), None);
+    }
+
+    #[test]
+    fn rate_and_total_headers() {
+        assert!(is_rate_header("令和2年度 / 進捗率"));
+        assert!(!is_rate_header("率先"));
+        assert!(is_cumulative("取組期間累計"));
+        assert!(is_cumulative("計"));
+        assert!(!is_cumulative("計画"));
+    }
+
+    #[test]
+    fn units_from_names() {
+        assert_eq!(unit_from_indicator("正社員就職件数"), Some("件"));
+        assert_eq!(unit_from_indicator("ジョブカフェ利用者の新規登録者数"), Some("人"));
+        assert_eq!(unit_from_indicator("カウンセリング(相談)件数"), Some("件"));
+        assert_eq!(unit_from_indicator("プラットフォームの設置"), None);
+    }
+
+    #[test]
+    fn captions_lose_decoration() {
+        assert_eq!(bare_caption("～就活期に情報を届けられる学生数～"), "就活期に情報を届けられる学生数");
+        assert_eq!(bare_caption("【つながり創出の目標値】"), "つながり創出の目標値");
+    }
+}

@@ -1,0 +1,628 @@
+//! Measures: numeric facts with their indicator, period, stance and entity,
+//! read from table cells (the header path and row labels give the meaning),
+//! key-value blocks (`【事業費】 R4～R7（4年間）` + `28,000千円`) and prose.
+
+use std::collections::HashMap;
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+use super::dates::{self, DateContext, FoundDate};
+use super::keywords::{self, bare_caption, stance_of};
+use super::numbers::{self, Quantity};
+use super::{date_row, heading_fiscal_year, raw_span, DocContext};
+use crate::model::{BlockKind, DateKind, DateMention, Measure, MeasureKind, MeasureSource, Stance};
+use crate::normalize::NormLine;
+use crate::segment::{SegBlock, SegCell};
+use crate::text::MappedText;
+
+/// Blocks with the dates found in them and the context each was read in.
+pub struct DatedBlocks<'a> {
+    pub blocks: &'a [SegBlock],
+    index: HashMap<u32, usize>,
+    /// Per block: the date context its text was read with.
+    contexts: Vec<DateContext>,
+    /// Per block: dates in its content (non-table blocks).
+    block_dates: Vec<Vec<FoundDate>>,
+    /// Per block: per cell, dates in the cell's content (table blocks).
+    cell_dates: Vec<Vec<Vec<FoundDate>>>,
+}
+
+impl<'a> DatedBlocks<'a> {
+    pub fn new(blocks: &'a [SegBlock], base: DateContext) -> Self {
+        let index: HashMap<u32, usize> = blocks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.block.block_id, i))
+            .collect();
+        let mut heading_fy: HashMap<u32, i32> = HashMap::new();
+        let mut era = base.era;
+        let mut contexts = Vec::with_capacity(blocks.len());
+        let mut block_dates = Vec::with_capacity(blocks.len());
+        let mut cell_dates = Vec::with_capacity(blocks.len());
+        for sb in blocks {
+            // The nearest enclosing fiscal-year heading dates what is below it.
+            let mut fiscal_year = None;
+            let mut parent = sb.block.parent_id;
+            while let Some(p) = parent {
+                if let Some(fy) = heading_fy.get(&p) {
+                    fiscal_year = Some(*fy);
+                    break;
+                }
+                parent = index.get(&p).and_then(|&i| blocks.get(i)).and_then(|b| b.block.parent_id);
+            }
+            let ctx = DateContext {
+                fiscal_year,
+                doc_date: base.doc_date,
+                era,
+            };
+            let found = if sb.block.kind == BlockKind::Table {
+                Vec::new()
+            } else {
+                dates::find_dates(&sb.content.text, &ctx)
+            };
+            let cells: Vec<Vec<FoundDate>> = sb
+                .cells
+                .iter()
+                .map(|c| dates::find_dates(&c.content.text, &ctx))
+                .collect();
+            if sb.block.kind == BlockKind::Heading {
+                if let Some(fy) = heading_fiscal_year(&found) {
+                    heading_fy.insert(sb.block.block_id, fy);
+                }
+            }
+            if let Some(e) = found.iter().chain(cells.iter().flatten()).filter_map(|d| d.era).last() {
+                era = Some(e);
+            }
+            contexts.push(ctx);
+            block_dates.push(found);
+            cell_dates.push(cells);
+        }
+        DatedBlocks {
+            blocks,
+            index,
+            contexts,
+            block_dates,
+            cell_dates,
+        }
+    }
+
+    /// Every date mention as a `dates` row, in document order.
+    pub fn date_rows(&self, doc_id: &str, lines: &[NormLine]) -> Vec<DateMention> {
+        let mut rows = Vec::new();
+        for (i, sb) in self.blocks.iter().enumerate() {
+            let id = sb.block.block_id;
+            for d in self.block_dates.get(i).into_iter().flatten() {
+                rows.push(date_row(doc_id, d, &sb.content, lines, id));
+            }
+            let per_cell = self.cell_dates.get(i).map(Vec::as_slice).unwrap_or(&[]);
+            for (cell, found) in sb.cells.iter().zip(per_cell) {
+                for d in found {
+                    rows.push(date_row(doc_id, d, &cell.content, lines, id));
+                }
+            }
+        }
+        rows.sort_by_key(|r| (r.line, r.col));
+        rows
+    }
+
+    /// Enclosing headings of block `i`, nearest first.
+    fn ancestors(&self, i: usize) -> Vec<&'a SegBlock> {
+        let mut out = Vec::new();
+        let mut parent = self.blocks.get(i).and_then(|b| b.block.parent_id);
+        while let Some(p) = parent {
+            let Some(b) = self.index.get(&p).and_then(|&j| self.blocks.get(j)) else {
+                break;
+            };
+            out.push(b);
+            parent = b.block.parent_id;
+            if out.len() > 64 {
+                break; // a malformed tree must not loop
+            }
+        }
+        out
+    }
+}
+
+static ENTITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[\[【(（<＜]\s*([^\]】)）>＞\s]{1,10}?(?:都|道|府|県|市|区|町|村))\s*[\]】)）>＞]")
+        .unwrap_or_else(|e| panic!("entity pattern: {e}"))
+});
+
+/// A municipality or prefecture named as a section label (`[松江市]`).
+fn entity_in(text: &str) -> Option<String> {
+    let first_line = text.lines().next()?;
+    let caps = ENTITY.captures(first_line)?;
+    let m = caps.get(0)?;
+    // Only a label at the start of the heading names the section's entity.
+    if first_line.get(..m.start())?.trim().chars().count() > 1 {
+        return None;
+    }
+    Some(caps.get(1)?.as_str().to_string())
+}
+
+/// What a block inherits from its section: entity, stance words, heading.
+struct Section {
+    entity: Option<String>,
+    stance: Option<Stance>,
+    heading: Option<String>,
+    fiscal_year: Option<i32>,
+}
+
+fn section_of(dated: &DatedBlocks<'_>, i: usize, ctx: &DocContext) -> Section {
+    let ancestors = dated.ancestors(i);
+    let entity = ancestors
+        .iter()
+        .find_map(|b| entity_in(&b.block.raw))
+        .or_else(|| ctx.issuer.clone());
+    let stance = ancestors.iter().find_map(|b| stance_of(&b.block.text));
+    let heading = ancestors.first().map(|b| b.block.text.trim().to_string());
+    Section {
+        entity,
+        stance,
+        heading,
+        fiscal_year: dated.contexts.get(i).and_then(|c| c.fiscal_year),
+    }
+}
+
+/// A period: fiscal years covered and the text that named them.
+#[derive(Debug, Clone, PartialEq)]
+struct Period {
+    fy_start: Option<i32>,
+    fy_end: Option<i32>,
+    label: String,
+}
+
+fn period_in(text: &str, ctx: &DateContext) -> Option<Period> {
+    dates::find_dates(text, ctx).into_iter().find_map(|d| period_of(&d, text))
+}
+
+fn period_of(d: &FoundDate, label: &str) -> Option<Period> {
+    let (fy_start, fy_end) = match d.kind {
+        DateKind::FiscalYear | DateKind::FiscalRange => (d.fy_start, d.fy_end),
+        // A calendar year in a plan's table stands for that year's figure.
+        DateKind::Year => {
+            let y = d.date_start.map(|s| chrono::Datelike::year(&s));
+            (y, y)
+        }
+        _ => return None,
+    };
+    fy_start?;
+    Some(Period {
+        fy_start,
+        fy_end: fy_end.or(if d.kind == DateKind::FiscalRange { None } else { fy_start }),
+        label: label.trim().to_string(),
+    })
+}
+
+/// True when the text says nothing beyond its dates and period/stance words:
+/// such a label names the period, not the indicator.
+fn only_period(text: &str, ctx: &DateContext) -> bool {
+    let mut rest: String = text.to_string();
+    for d in dates::find_dates(text, ctx).iter().rev() {
+        let chars: Vec<char> = rest.chars().collect();
+        let (s, e) = (d.start.min(chars.len()), d.end.min(chars.len()));
+        rest = chars.iter().take(s).chain(chars.iter().skip(e)).collect();
+    }
+    for w in ["累計", "合計", "総計", "取組期間", "期間", "時点", "まで", "現在", "見込", "決算", "予算", "実績", "目標", "値", "計"] {
+        rest = rest.replace(w, "");
+    }
+    rest.chars().filter(|c| c.is_alphanumeric()).count() <= 1
+}
+
+fn kind_of(unit: Option<&str>) -> MeasureKind {
+    match unit {
+        Some("%") => MeasureKind::Rate,
+        Some("円") => MeasureKind::Amount,
+        _ => MeasureKind::Count,
+    }
+}
+
+/// A unit printed in a label's parentheses: `事業費(千円)`, `割合(%)`.
+fn unit_in_label(label: &str) -> Option<(String, f64)> {
+    if let Some(stated) = numbers::unit_statement(label) {
+        return Some(stated);
+    }
+    let inner = label.trim().strip_suffix(')')?.rsplit_once('(')?.1.trim();
+    if inner.is_empty() || inner.chars().count() > 4 {
+        return None;
+    }
+    let q = numbers::parse_quantity(&format!("1{inner}"))?;
+    Some((q.unit?, q.scale))
+}
+
+/// One table's meaning, worked out once for all its cells.
+struct TableFrame<'t> {
+    caption: Option<String>,
+    unit: Option<(String, f64)>,
+    span: Option<(i32, i32)>,
+    ctx: DateContext,
+    cells: &'t [SegCell],
+}
+
+impl<'t> TableFrame<'t> {
+    fn new(dated: &DatedBlocks<'t>, i: usize) -> Option<Self> {
+        let sb = dated.blocks.get(i)?;
+        let ctx = dated.contexts.get(i).copied().unwrap_or_default();
+        let previous = i.checked_sub(1).and_then(|p| dated.blocks.get(p));
+        let caption = previous
+            .filter(|p| p.block.kind != BlockKind::Table && p.block.text.chars().count() <= 60)
+            .map(|p| bare_caption(&p.block.text))
+            .filter(|c| !c.is_empty());
+        let unit = previous
+            .and_then(|p| numbers::unit_statement(&p.block.text))
+            .or_else(|| sb.cells.iter().find_map(|c| numbers::unit_statement(&c.content.text)));
+        let mut span: Option<(i32, i32)> = None;
+        let mut widen = |p: &Period| {
+            if let (Some(a), Some(b)) = (p.fy_start, p.fy_end) {
+                span = Some(span.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
+            }
+        };
+        for c in sb.cells.iter().filter(|c| c.cell.is_header) {
+            if let Some(p) = period_in(&c.content.text, &ctx) {
+                widen(&p);
+            }
+        }
+        for c in sb.cells.iter().filter(|c| !c.cell.is_header) {
+            if let Some(p) = c.label_parts.iter().find_map(|l| period_in(l, &ctx)) {
+                widen(&p);
+            }
+        }
+        Some(TableFrame {
+            caption,
+            unit,
+            span,
+            ctx,
+            cells: &sb.cells,
+        })
+    }
+
+    /// The nearest text cell above `cell` in its column (data rows only): a
+    /// label printed over the value it describes (`R7時点：…割合は` / `63.3%`).
+    fn label_above(&self, cell: &SegCell) -> Option<&'t SegCell> {
+        self.cells
+            .iter()
+            .filter(|c| {
+                !c.cell.is_header
+                    && c.cell.col == cell.cell.col
+                    && c.cell.row < cell.cell.row
+                    && c.cell.value.is_none()
+                    && !c.cell.text.trim().is_empty()
+            })
+            .max_by_key(|c| c.cell.row)
+    }
+}
+
+/// The quantity a value cell holds: the whole cell, or, in a column whose
+/// header names a period or stance, the one counted figure inside a short
+/// phrase (`年40人`, `5年間で3人`).
+fn cell_quantity(cell: &SegCell, header: &str) -> Option<Quantity> {
+    if cell.cell.value.is_none() && !cell.cell.text.is_empty() {
+        if let Some(q) = numbers::parse_quantity(&cell.content.text) {
+            return Some(q);
+        }
+        let meaningful = stance_of(header).is_some() || dates::find_dates(header, &DateContext::default()).len() == 1;
+        if !meaningful || cell.content.text.chars().count() > 20 {
+            return None;
+        }
+        let found = numbers::find_quantities(&cell.content.text);
+        let counted: Vec<&Quantity> = found
+            .iter()
+            .filter(|q| !matches!(q.unit.as_deref(), Some("年間" | "か月" | "ヶ月" | "カ月" | "日間")))
+            .collect();
+        return match counted.as_slice() {
+            [only] => Some((*only).clone()),
+            _ => None,
+        };
+    }
+    numbers::parse_quantity(&cell.content.text)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn table_measures(
+    ctx: &DocContext,
+    dated: &DatedBlocks<'_>,
+    i: usize,
+    lines: &[NormLine],
+    out: &mut Vec<Measure>,
+) {
+    let Some(sb) = dated.blocks.get(i) else { return };
+    let Some(frame) = TableFrame::new(dated, i) else { return };
+    let section = section_of(dated, i, ctx);
+    let table_id = sb.block.block_id;
+    for cell in sb.cells.iter().filter(|c| !c.cell.is_header) {
+        let header = cell.header_parts.join(" / ");
+        let is_label_col = (cell.cell.col as usize) < cell.label_parts.len();
+        if is_label_col || cell.header_parts.last().is_some_and(|h| keywords::is_code_header(h)) {
+            continue;
+        }
+        let Some(q) = cell_quantity(cell, &header) else {
+            prose_measures(ctx, &section, &cell.content, lines, table_id, Some(cell), &[], out);
+            continue;
+        };
+        let fctx = &frame.ctx;
+        let col_period = cell.header_parts.iter().rev().find_map(|h| period_in(h, fctx));
+        let row_period = cell.label_parts.iter().find_map(|l| period_in(l, fctx));
+        let above = frame.label_above(cell);
+        let above_period = above.and_then(|a| period_in(&a.content.text, fctx));
+        let labels = cell.label_parts.join(" / ");
+        let cumulative_word =
+            keywords::is_cumulative(&header) || cell.label_parts.iter().any(|l| keywords::is_cumulative(l));
+        let explicit = col_period.clone().or(row_period.clone()).or(above_period.clone());
+        let period = match explicit {
+            Some(p) if cumulative_word && p.fy_start == p.fy_end => {
+                // `令和5年度までの累計`: the total runs from the table's first year.
+                let start = frame.span.map(|(a, _)| a).or(p.fy_start);
+                Some(Period { fy_start: start, ..p })
+            }
+            Some(p) => Some(p),
+            None if cumulative_word => frame.span.map(|(a, b)| Period {
+                fy_start: Some(a),
+                fy_end: Some(b),
+                label: cell
+                    .header_parts
+                    .iter()
+                    .chain(cell.label_parts.iter())
+                    .find(|t| keywords::is_cumulative(t))
+                    .cloned()
+                    .unwrap_or_default(),
+            }),
+            None => section.fiscal_year.map(|fy| Period {
+                fy_start: Some(fy),
+                fy_end: Some(fy),
+                label: String::new(),
+            }),
+        };
+        // The indicator is the row's own name; when the row is named only by
+        // its period (years as rows), the column's name; else the caption.
+        let indicator = cell
+            .label_parts
+            .iter()
+            .rev()
+            .find(|l| !l.trim().is_empty() && !only_period(l, fctx))
+            .cloned()
+            .or_else(|| {
+                cell.header_parts
+                    .iter()
+                    .find(|h| !h.trim().is_empty() && !only_period(h, fctx) && stance_of(h).is_none())
+                    .cloned()
+                    .filter(|_| !cell.label_parts.is_empty())
+            })
+            .or_else(|| frame.caption.clone());
+        let group = cell
+            .label_parts
+            .iter()
+            .rev()
+            .skip(1)
+            .find(|l| !l.trim().is_empty())
+            .cloned();
+        let stance = stance_of(&header)
+            .or_else(|| stance_of(&labels))
+            .or_else(|| frame.caption.as_deref().and_then(stance_of))
+            .or(section.stance)
+            .unwrap_or(Stance::Stated);
+        let rate_header = cell.header_parts.last().is_some_and(|h| keywords::is_rate_header(h));
+        let label_unit = cell
+            .header_parts
+            .iter()
+            .chain(cell.label_parts.iter())
+            .find_map(|t| unit_in_label(t));
+        let (unit, value, scale) = match (&q.unit, label_unit.as_ref().or(frame.unit.as_ref())) {
+            (Some(u), _) => (Some(u.clone()), q.value, q.scale),
+            (None, Some((u, s))) => (Some(u.clone()), q.number * s, *s),
+            (None, None) if rate_header => (Some("%".to_string()), q.value, q.scale),
+            (None, None) => (
+                indicator.as_deref().and_then(keywords::unit_from_indicator).map(str::to_string),
+                q.value,
+                q.scale,
+            ),
+        };
+        let (fy_start, fy_end, period_label) = match &period {
+            Some(p) => (p.fy_start, p.fy_end, Some(p.label.clone()).filter(|l| !l.is_empty())),
+            None => (None, None, None),
+        };
+        let at = cell.content.pos_at(q.start);
+        out.push(Measure {
+            doc_id: ctx.doc_id.clone(),
+            measure_id: 0,
+            entity: section.entity.clone(),
+            section: group.or_else(|| section.heading.clone()),
+            indicator,
+            stance,
+            measure: if rate_header && unit.is_none() {
+                MeasureKind::Rate
+            } else {
+                kind_of(unit.as_deref())
+            },
+            period_label,
+            fy_start,
+            fy_end,
+            cumulative: cumulative_word || matches!((fy_start, fy_end), (Some(a), Some(b)) if b > a),
+            value,
+            unit,
+            scale,
+            decimals: q.decimals,
+            approx: q.approx,
+            source: MeasureSource::Table,
+            raw: raw_span(lines, &cell.content, q.start, q.end),
+            line: at.line,
+            col: at.col,
+            block_id: table_id,
+            table_id: Some(table_id),
+            table_row: Some(cell.cell.row),
+            table_col: Some(cell.cell.col),
+        });
+    }
+}
+
+/// Whitespace-separated tokens of a text with their char ranges.
+fn tokens(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut current = String::new();
+    let mut n = 0;
+    for (i, c) in text.chars().enumerate() {
+        n = i + 1;
+        if c.is_whitespace() {
+            if let Some(s) = start.take() {
+                out.push((s, i, std::mem::take(&mut current)));
+            }
+        } else {
+            start.get_or_insert(i);
+            current.push(c);
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, n, current));
+    }
+    out
+}
+
+fn kv_measures(
+    ctx: &DocContext,
+    dated: &DatedBlocks<'_>,
+    i: usize,
+    lines: &[NormLine],
+    out: &mut Vec<Measure>,
+) {
+    let Some(sb) = dated.blocks.get(i) else { return };
+    let section = section_of(dated, i, ctx);
+    let key = sb.block.key.clone().unwrap_or_default();
+    let found = dated.block_dates.get(i).map(Vec::as_slice).unwrap_or(&[]);
+    let period = found.iter().find_map(|d| period_of(d, &d.raw));
+    let stance = stance_of(&key).or(section.stance).unwrap_or(Stance::Stated);
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    for (start, end, token) in tokens(&sb.content.text) {
+        let Some(q) = numbers::parse_quantity(&token) else { continue };
+        if found.iter().any(|d| overlaps(d.start, d.end, start, end) || d.length_span.is_some_and(|(a, b)| overlaps(a, b, start, end))) {
+            continue;
+        }
+        taken.push((start, end));
+        let unit = q.unit.clone().or_else(|| keywords::unit_from_indicator(&key).map(str::to_string));
+        let (fy_start, fy_end, period_label) = match &period {
+            Some(p) => (p.fy_start, p.fy_end, Some(p.label.clone())),
+            None => (section.fiscal_year, section.fiscal_year, None),
+        };
+        let at = sb.content.pos_at(start);
+        out.push(Measure {
+            doc_id: ctx.doc_id.clone(),
+            measure_id: 0,
+            entity: section.entity.clone(),
+            section: section.heading.clone(),
+            indicator: Some(key.clone()).filter(|k| !k.is_empty()),
+            stance,
+            measure: kind_of(unit.as_deref()),
+            period_label,
+            fy_start,
+            fy_end,
+            cumulative: matches!((fy_start, fy_end), (Some(a), Some(b)) if b > a),
+            value: q.value,
+            unit,
+            scale: q.scale,
+            decimals: q.decimals,
+            approx: q.approx,
+            source: MeasureSource::KeyValue,
+            raw: raw_span(lines, &sb.content, start, end),
+            line: at.line,
+            col: at.col,
+            block_id: sb.block.block_id,
+            table_id: None,
+            table_row: None,
+            table_col: None,
+        });
+    }
+    prose_measures(ctx, &section, &sb.content, lines, sb.block.block_id, None, &taken, out);
+}
+
+fn overlaps(a0: usize, a1: usize, b0: usize, b1: usize) -> bool {
+    a0 < b1 && b0 < a1
+}
+
+/// Quantities with units inside running text: `stated` figures.
+#[allow(clippy::too_many_arguments)]
+fn prose_measures(
+    ctx: &DocContext,
+    section: &Section,
+    content: &MappedText,
+    lines: &[NormLine],
+    block_id: u32,
+    cell: Option<&SegCell>,
+    skip: &[(usize, usize)],
+    out: &mut Vec<Measure>,
+) {
+    let found_dates = dates::find_dates(&content.text, &DateContext::default());
+    for q in numbers::find_quantities(&content.text) {
+        let in_date = found_dates.iter().any(|d| {
+            overlaps(d.start, d.end, q.start, q.end)
+                || d.length_span.is_some_and(|(a, b)| overlaps(a, b, q.start, q.end))
+        });
+        if in_date || skip.iter().any(|&(a, b)| overlaps(a, b, q.start, q.end)) {
+            continue;
+        }
+        let at = content.pos_at(q.start);
+        out.push(Measure {
+            doc_id: ctx.doc_id.clone(),
+            measure_id: 0,
+            entity: section.entity.clone(),
+            section: section.heading.clone(),
+            indicator: None,
+            stance: Stance::Stated,
+            measure: kind_of(q.unit.as_deref()),
+            period_label: None,
+            fy_start: None,
+            fy_end: None,
+            cumulative: false,
+            value: q.value,
+            unit: q.unit.clone(),
+            scale: q.scale,
+            decimals: q.decimals,
+            approx: q.approx,
+            source: MeasureSource::Prose,
+            raw: raw_span(lines, content, q.start, q.end),
+            line: at.line,
+            col: at.col,
+            block_id,
+            table_id: cell.map(|c| c.cell.table_id),
+            table_row: cell.map(|c| c.cell.row),
+            table_col: cell.map(|c| c.cell.col),
+        });
+    }
+}
+
+/// Every measure of a document, in document order.
+pub fn extract_measures(ctx: &DocContext, dated: &DatedBlocks<'_>, lines: &[NormLine]) -> Vec<Measure> {
+    let mut out = Vec::new();
+    for (i, sb) in dated.blocks.iter().enumerate() {
+        match sb.block.kind {
+            BlockKind::Table => table_measures(ctx, dated, i, lines, &mut out),
+            BlockKind::KeyValue => kv_measures(ctx, dated, i, lines, &mut out),
+            BlockKind::Paragraph | BlockKind::ListItem | BlockKind::Heading => {
+                let section = section_of(dated, i, ctx);
+                prose_measures(ctx, &section, &sb.content, lines, sb.block.block_id, None, &[], &mut out);
+            }
+            BlockKind::Unparsed => {}
+        }
+    }
+    out.sort_by_key(|m| (m.line, m.col));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entity_from_section_label() {
+        assert_eq!(entity_in("[松江市] 県内高校卒業生とのつながり創出モデル事業").as_deref(), Some("松江市"));
+        assert_eq!(entity_in("【津和野町】事業").as_deref(), Some("津和野町"));
+        assert_eq!(entity_in("事業の概要 [松江市]"), None);
+        assert_eq!(entity_in("【事業費】 R4～R7"), None);
+    }
+
+    #[test]
+    fn tokens_with_ranges() {
+        let t = tokens("R4～R7(4年間) 28,000千円");
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[1], (11, 19, "28,000千円".to_string()));
+    }
+}

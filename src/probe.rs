@@ -1,0 +1,151 @@
+//! `planfacts probe TEXT`: how planfacts reads one string — the dates and
+//! quantities it finds, with their normalized values.
+
+use serde::Serialize;
+
+use crate::extract::dates::{self, DateContext};
+use crate::extract::numbers;
+use crate::normalize;
+
+/// One date as probe reports it (SPEC `dates` column names).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProbeDate {
+    pub raw: String,
+    pub kind: String,
+    pub era: Option<String>,
+    pub era_year: Option<i32>,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub fy_start: Option<i32>,
+    pub fy_end: Option<i32>,
+    pub weekday_stated: Option<String>,
+    pub weekday_actual: Option<String>,
+    pub inferred: bool,
+    pub western_stated: Option<i32>,
+    pub length_stated: Option<i32>,
+    pub problem: Option<String>,
+    pub col: u32,
+}
+
+/// One quantity as probe reports it (SPEC `measures` column names).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProbeQuantity {
+    pub raw: String,
+    pub value: f64,
+    pub unit: Option<String>,
+    pub scale: f64,
+    pub decimals: u32,
+    pub approx: bool,
+    pub col: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Probe {
+    pub normalized: String,
+    pub dates: Vec<ProbeDate>,
+    pub quantities: Vec<ProbeQuantity>,
+}
+
+/// Read one string as a line of a document.
+pub fn probe(text: &str) -> Probe {
+    let mut out = Probe::default();
+    for line in normalize::normalize_text(text) {
+        let norm = &line.norm;
+        let raw_of = |s: usize, e: usize| -> String {
+            let first = norm.pos_at(s).col as usize;
+            let last = norm.pos_at(e.saturating_sub(1).max(s)).col as usize;
+            line.raw.chars().skip(first).take((last + 1).saturating_sub(first)).collect()
+        };
+        let found = dates::find_dates(&norm.text, &DateContext::default());
+        let whole = numbers::parse_quantity(&norm.text);
+        let quantities = match whole {
+            Some(q) => vec![q],
+            None => numbers::find_quantities(&norm.text),
+        };
+        for d in &found {
+            out.dates.push(ProbeDate {
+                raw: raw_of(d.start, d.end),
+                kind: d.kind.as_str().to_string(),
+                era: d.era.map(str::to_string),
+                era_year: d.era_year,
+                start: d.date_start.map(|s| s.to_string()),
+                end: d.date_end.map(|s| s.to_string()),
+                fy_start: d.fy_start,
+                fy_end: d.fy_end,
+                weekday_stated: d.weekday_stated.clone(),
+                weekday_actual: d.weekday_actual.clone(),
+                inferred: d.inferred,
+                western_stated: d.western_stated,
+                length_stated: d.length_stated,
+                problem: d.problem.clone(),
+                col: norm.pos_at(d.start).col,
+            });
+        }
+        for q in quantities {
+            let in_date = found.iter().any(|d| {
+                (d.start < q.end && q.start < d.end)
+                    || d.length_span.is_some_and(|(a, b)| a < q.end && q.start < b)
+            });
+            if in_date {
+                continue;
+            }
+            out.quantities.push(ProbeQuantity {
+                raw: raw_of(q.start, q.end),
+                value: q.value,
+                unit: q.unit.clone(),
+                scale: q.scale,
+                decimals: q.decimals,
+                approx: q.approx,
+                col: norm.pos_at(q.start).col,
+            });
+        }
+        if !out.normalized.is_empty() {
+            out.normalized.push('\n');
+        }
+        out.normalized.push_str(&norm.text);
+    }
+    out
+}
+
+/// Plain-text rendering for a terminal.
+pub fn render_text(p: &Probe) -> String {
+    let mut s = format!("normalized: {}\n", p.normalized);
+    if p.dates.is_empty() && p.quantities.is_empty() {
+        s.push_str("nothing found\n");
+    }
+    for d in &p.dates {
+        let span = match (&d.start, &d.end) {
+            (Some(a), Some(b)) if a == b => a.clone(),
+            (Some(a), Some(b)) => format!("{a} .. {b}"),
+            (Some(a), None) => format!("{a} .. (open)"),
+            _ => "(no date)".to_string(),
+        };
+        s.push_str(&format!("date     {:<24} {:<12} {span}", d.raw, d.kind));
+        if let (Some(st), Some(ac)) = (&d.weekday_stated, &d.weekday_actual) {
+            s.push_str(&format!("  weekday stated {st}, actual {ac}"));
+        }
+        if d.inferred {
+            s.push_str("  (year inferred)");
+        }
+        if let Some(p) = &d.problem {
+            s.push_str(&format!("  INVALID: {p}"));
+        }
+        s.push('\n');
+    }
+    for q in &p.quantities {
+        s.push_str(&format!(
+            "quantity {:<24} value {} {}",
+            q.raw,
+            q.value,
+            q.unit.as_deref().unwrap_or("")
+        ));
+        if q.scale != 1.0 {
+            s.push_str(&format!(" (×{})", q.scale));
+        }
+        if q.approx {
+            s.push_str(" (approx.)");
+        }
+        s.push('\n');
+    }
+    s
+}

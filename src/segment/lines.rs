@@ -1,0 +1,275 @@
+//! Small line helpers shared by the text and delimited segmenters.
+
+use std::collections::HashMap;
+
+use crate::model::Pos;
+use crate::normalize::NormLine;
+use crate::text::MappedText;
+
+/// A line holding only white space (tabs and ideographic spaces included).
+pub(crate) fn is_blank(raw: &str) -> bool {
+    raw.chars().all(char::is_whitespace)
+}
+
+/// Char column of the first non-space char.
+pub(crate) fn lead_col(raw: &str) -> u32 {
+    let n = raw.chars().take_while(|c| c.is_whitespace()).count();
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Visual indentation, for list nesting: a tab counts 4, an ideographic space 2.
+pub(crate) fn indent_width(raw: &str) -> u32 {
+    raw.chars()
+        .take_while(|c| c.is_whitespace())
+        .map(|c| match c {
+            '\t' => 4,
+            '\u{3000}' => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// The exact source lines joined with `\n`.
+pub(crate) fn raw_join(lines: &[NormLine]) -> String {
+    let mut out = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&l.raw);
+    }
+    out
+}
+
+fn is_ascii_alnum(c: Option<char>) -> bool {
+    c.is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
+/// Join wrapped lines: nothing between CJK chars (so `…104` + `機関` reads
+/// `…104機関`), one space between ASCII alphanumerics. The inserted space
+/// takes the position of the char after it.
+pub(crate) fn join_wrapped(parts: &[MappedText]) -> MappedText {
+    let mut out = MappedText::new();
+    for part in parts {
+        let part = part.trim();
+        let Some(&first_pos) = part.pos.first() else {
+            continue;
+        };
+        if is_ascii_alnum(out.text.chars().last()) && is_ascii_alnum(part.text.chars().next()) {
+            out.push(' ', first_pos);
+        }
+        out.push_str(&part);
+    }
+    out
+}
+
+/// Join two pieces with one space (a value that stood on a later line).
+pub(crate) fn join_spaced(a: &MappedText, b: &MappedText) -> MappedText {
+    let mut out = a.clone();
+    if let Some(&p) = b.pos.first() {
+        if !out.is_empty() {
+            out.push(' ', p);
+        }
+        out.push_str(b);
+    }
+    out
+}
+
+/// `- 1 -`, `－１２－`, `— 3 —` page numbers.
+pub(crate) fn is_page_marker(chars: &[char]) -> bool {
+    let dash = |c: &char| matches!(c, '-' | '－' | '―' | '—' | '‐' | '−');
+    let (Some(first), Some(last)) = (chars.first(), chars.last()) else {
+        return false;
+    };
+    if !dash(first) || !dash(last) || chars.len() < 3 {
+        return false;
+    }
+    let inner = chars.get(1..chars.len() - 1).unwrap_or_default();
+    let digits = inner
+        .iter()
+        .filter(|c| c.is_ascii_digit() || ('０'..='９').contains(*c))
+        .count();
+    digits > 0
+        && inner
+            .iter()
+            .all(|c| c.is_whitespace() || c.is_ascii_digit() || ('０'..='９').contains(c))
+}
+
+/// Rules and punctuation runs (`----`, `====`, `・・・`, `* * *`) with no text.
+pub(crate) fn is_punctuation_only(chars: &[char]) -> bool {
+    let visible = chars.iter().filter(|c| !c.is_whitespace()).count();
+    visible >= 3 && !chars.iter().any(|c| c.is_alphanumeric())
+}
+
+/// Byte offsets of each char of the source lines, built on demand, so that
+/// cells can quote their exact source text cheaply even on long lines.
+pub(crate) struct RawLines<'a> {
+    lines: &'a [NormLine],
+    offsets: HashMap<u32, Vec<usize>>,
+}
+
+impl<'a> RawLines<'a> {
+    pub(crate) fn new(lines: &'a [NormLine]) -> Self {
+        Self {
+            lines,
+            offsets: HashMap::new(),
+        }
+    }
+
+    fn line(&self, no: u32) -> Option<&'a NormLine> {
+        let i = self.lines.binary_search_by_key(&no, |l| l.line).ok()?;
+        self.lines.get(i)
+    }
+
+    fn byte_at(&mut self, no: u32, col: u32) -> Option<(&'a str, usize)> {
+        let line = self.line(no)?;
+        let offs = self.offsets.entry(no).or_insert_with(|| {
+            let mut v: Vec<usize> = line.raw.char_indices().map(|(b, _)| b).collect();
+            v.push(line.raw.len());
+            v
+        });
+        let last = offs.last().copied().unwrap_or(0);
+        let b = usize::try_from(col)
+            .ok()
+            .and_then(|c| offs.get(c))
+            .copied()
+            .unwrap_or(last);
+        Some((line.raw.as_str(), b))
+    }
+
+    /// Source text from `from` to `to`, both chars included; lines joined with `\n`.
+    pub(crate) fn slice(&mut self, from: Pos, to: Pos) -> String {
+        let mut out = String::new();
+        if to < from {
+            return out;
+        }
+        for no in from.line..=to.line {
+            let start = if no == from.line { from.col } else { 0 };
+            let Some((raw, b0)) = self.byte_at(no, start) else {
+                continue;
+            };
+            let b1 = if no == to.line {
+                self.byte_at(no, to.col.saturating_add(1))
+                    .map_or(raw.len(), |x| x.1)
+            } else {
+                raw.len()
+            };
+            if no != from.line {
+                out.push('\n');
+            }
+            out.push_str(raw.get(b0..b1.max(b0)).unwrap_or_default());
+        }
+        out
+    }
+
+    /// Forget cached offsets (the delimited parser calls this per record).
+    pub(crate) fn clear(&mut self) {
+        self.offsets.clear();
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use super::*;
+
+    /// A NormLine whose normal form is the raw text, char i at col i
+    /// (stand-in for the normalizer in unit tests).
+    pub(crate) fn norm_line(line: u32, raw: &str) -> NormLine {
+        let mut norm = MappedText::new();
+        for (i, c) in raw.chars().enumerate() {
+            norm.push(
+                c,
+                Pos {
+                    line,
+                    col: u32::try_from(i).unwrap_or(u32::MAX),
+                },
+            );
+        }
+        NormLine {
+            line,
+            raw: raw.to_string(),
+            norm,
+        }
+    }
+
+    pub(crate) fn doc(text: &str) -> Vec<NormLine> {
+        text.split('\n')
+            .enumerate()
+            .map(|(i, l)| {
+                norm_line(
+                    u32::try_from(i + 1).unwrap_or(u32::MAX),
+                    l.trim_end_matches('\r'),
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_util::*;
+    use super::*;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn blank_and_indent() {
+        assert!(is_blank(" \t\u{3000}"));
+        assert!(is_blank(""));
+        assert!(!is_blank(" a"));
+        assert_eq!(lead_col("\u{3000} x"), 2);
+        assert_eq!(indent_width("\t\u{3000} x"), 7);
+    }
+
+    #[test]
+    fn wrapped_numbers_join_whole() {
+        let a = norm_line(3, "情報交流のネットワーク。104");
+        let b = norm_line(4, "機関加盟）");
+        let j = join_wrapped(&[a.norm, b.norm]);
+        assert_eq!(j.text, "情報交流のネットワーク。104機関加盟）");
+        assert_eq!(j.pos_at(15), Pos { line: 4, col: 0 });
+        let c = norm_line(1, "Society");
+        let d = norm_line(2, " 5.0 plan");
+        assert_eq!(join_wrapped(&[c.norm, d.norm]).text, "Society 5.0 plan");
+    }
+
+    #[test]
+    fn page_markers_and_rules() {
+        assert!(is_page_marker(&chars("- 1 -")));
+        assert!(is_page_marker(&chars("－１２－")));
+        assert!(!is_page_marker(&chars("- 項目 -")));
+        assert!(!is_page_marker(&chars("--")));
+        assert!(is_punctuation_only(&chars("----")));
+        assert!(is_punctuation_only(&chars("・・・")));
+        assert!(!is_punctuation_only(&chars("」")));
+        assert!(!is_punctuation_only(&chars("-- a --")));
+    }
+
+    #[test]
+    fn raw_slices_across_lines() {
+        let lines = doc("ab「c」d\nxyz");
+        let mut r = RawLines::new(&lines);
+        assert_eq!(
+            r.slice(Pos { line: 1, col: 2 }, Pos { line: 1, col: 4 }),
+            "「c」"
+        );
+        assert_eq!(
+            r.slice(Pos { line: 1, col: 5 }, Pos { line: 2, col: 1 }),
+            "d\nxy"
+        );
+        assert_eq!(
+            r.slice(Pos { line: 1, col: 90 }, Pos { line: 1, col: 99 }),
+            ""
+        );
+        assert_eq!(
+            r.slice(Pos { line: 7, col: 0 }, Pos { line: 7, col: 1 }),
+            ""
+        );
+        assert_eq!(
+            r.slice(Pos { line: 2, col: 1 }, Pos { line: 1, col: 1 }),
+            ""
+        );
+    }
+}

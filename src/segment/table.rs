@@ -1,0 +1,509 @@
+//! Tables: splitting rows into fields (tabs, Markdown pipes, runs of
+//! spaces), and turning a grid of fields into cells with header paths and
+//! row labels.
+
+use crate::extract::numbers::{parse_quantity, Quantity};
+use crate::model::Cell;
+use crate::text::MappedText;
+
+use super::lines::RawLines;
+use super::SegCell;
+
+/// One non-empty field of a table row.
+#[derive(Debug, Clone)]
+pub(crate) struct GridCell {
+    /// Trimmed normalized text.
+    pub content: MappedText,
+    /// Exact source text.
+    pub raw: String,
+}
+
+/// Rows of fields; `None` is an empty field.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Grid {
+    pub rows: Vec<Vec<Option<GridCell>>>,
+    /// Header rows fixed by the source (a Markdown separator, a CSV's first
+    /// record); otherwise found from where numbers start.
+    pub header_rows: Option<usize>,
+}
+
+/// Trim a field, strip HTML, and quote its source; `None` when empty.
+pub(crate) fn grid_cell(field: &MappedText, raw: &mut RawLines<'_>) -> Option<GridCell> {
+    let content = if field.text.contains('<') || field.text.contains('&') {
+        strip_html(field)
+    } else {
+        field.trim()
+    };
+    let (&first, &last) = (content.pos.first()?, content.pos.last()?);
+    let raw = raw.slice(first, last);
+    Some(GridCell { content, raw })
+}
+
+/// Split on a separator char, keeping positions.
+pub(crate) fn split_on(text: &MappedText, sep: char) -> Vec<MappedText> {
+    let mut out = vec![MappedText::new()];
+    for (c, p) in text.text.chars().zip(text.pos.iter()) {
+        if c == sep {
+            out.push(MappedText::new());
+        } else if let Some(cur) = out.last_mut() {
+            cur.push(c, *p);
+        }
+    }
+    out
+}
+
+/// Fields of a Markdown pipe row (`| a | b |`), or `None` when the line is
+/// not one. `\|` stays inside a cell.
+pub(crate) fn split_pipe(text: &MappedText) -> Option<Vec<MappedText>> {
+    let t = text.trim();
+    if !matches!(t.text.chars().next(), Some('|' | '｜')) {
+        return None;
+    }
+    let mut out = vec![];
+    let mut cur = MappedText::new();
+    let mut prev = '\0';
+    for (c, p) in t.text.chars().zip(t.pos.iter()) {
+        if matches!(c, '|' | '｜') && prev != '\\' {
+            out.push(std::mem::take(&mut cur));
+        } else {
+            cur.push(c, *p);
+        }
+        prev = c;
+    }
+    out.push(cur);
+    // Drop what stands before the first pipe and after a closing pipe.
+    if !out.is_empty() {
+        out.remove(0);
+    }
+    if out.last().is_some_and(|l| l.text.trim().is_empty()) {
+        out.pop();
+    }
+    Some(out)
+}
+
+/// `|---|:--:|` rows.
+pub(crate) fn is_pipe_separator(fields: &[MappedText]) -> bool {
+    !fields.is_empty()
+        && fields.iter().all(|f| {
+            let t = f.text.trim();
+            let inner = t.trim_start_matches(':').trim_end_matches(':');
+            !inner.is_empty() && inner.chars().all(|c| matches!(c, '-' | '－' | '—' | '―'))
+        })
+}
+
+/// Fields separated by runs of two or more spaces (layout-preserving PDF text).
+pub(crate) fn split_spaces(text: &MappedText) -> Vec<MappedText> {
+    let t = text.trim();
+    let chars: Vec<char> = t.text.chars().collect();
+    let mut out = vec![];
+    let mut cur = MappedText::new();
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if c.is_whitespace() {
+            let run = chars
+                .iter()
+                .skip(i)
+                .take_while(|c| c.is_whitespace())
+                .count();
+            if run >= 2 {
+                out.push(std::mem::take(&mut cur));
+                i += run;
+                continue;
+            }
+        }
+        cur.push(c, t.pos_at(i));
+        i += 1;
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Remove HTML tags and a few entities; each tag becomes a space (so
+/// `<li>` items stay apart), runs of spaces shrink to one.
+pub(crate) fn strip_html(field: &MappedText) -> MappedText {
+    let chars: Vec<char> = field.text.chars().collect();
+    let mut out = MappedText::new();
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        let at = field.pos_at(i);
+        if c == '<' {
+            if let Some(len) = tag_len(chars.get(i..).unwrap_or_default()) {
+                out.push(' ', at);
+                i += len;
+                continue;
+            }
+        }
+        if c == '&' {
+            if let Some((ch, len)) = entity(chars.get(i..).unwrap_or_default()) {
+                out.push(ch, at);
+                i += len;
+                continue;
+            }
+        }
+        out.push(c, at);
+        i += 1;
+    }
+    collapse_spaces(&out).trim()
+}
+
+fn collapse_spaces(t: &MappedText) -> MappedText {
+    let mut out = MappedText::new();
+    let mut prev_space = false;
+    for (c, p) in t.text.chars().zip(t.pos.iter()) {
+        let space = c.is_whitespace();
+        if !(space && prev_space) {
+            out.push(if space { ' ' } else { c }, *p);
+        }
+        prev_space = space;
+    }
+    out
+}
+
+/// Length of a tag such as `<ul style="…">`, `</li>`, `<br/>` at the start.
+fn tag_len(chars: &[char]) -> Option<usize> {
+    let mut i = 1;
+    if chars.get(i) == Some(&'/') {
+        i += 1;
+    }
+    if !chars.get(i).is_some_and(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let close = chars.iter().position(|c| *c == '>')?;
+    let inside = chars.get(1..close)?;
+    (!inside.contains(&'<')).then_some(close + 1)
+}
+
+fn entity(chars: &[char]) -> Option<(char, usize)> {
+    const ENTITIES: [(&str, char); 6] = [
+        ("&amp;", '&'),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&nbsp;", ' '),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+    ];
+    ENTITIES.iter().find_map(|(name, ch)| {
+        let n = name.chars().count();
+        let head = chars.get(..n)?;
+        head.iter().copied().eq(name.chars()).then_some((*ch, n))
+    })
+}
+
+/// `parse_quantity`, skipped for text without digits (most cells).
+fn quantity(text: &str) -> Option<Quantity> {
+    if !text
+        .chars()
+        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    {
+        return None;
+    }
+    parse_quantity(text)
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Header paths and row labels for a grid, and the cells in row-major
+/// order; also the table's text (fields joined by tabs, rows by newlines).
+///
+/// Header rows: those above the first row holding a quantity (or the
+/// source's own header rows); with no quantities, the first row when there
+/// are several. In every header row but the last, a cell spans the empty
+/// cells to its right. Label columns: those left of the first column
+/// holding a quantity in the data rows (column 0 when there are none);
+/// empty label cells carry the value from the data row above.
+pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<SegCell>, String) {
+    let Grid { rows, header_rows } = grid;
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let quantities: Vec<Vec<Option<Quantity>>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| c.as_ref().and_then(|c| quantity(&c.content.text)))
+                .collect()
+        })
+        .collect();
+    let first_numeric = quantities
+        .iter()
+        .position(|r| r.iter().any(Option::is_some));
+    let header_rows = header_rows
+        .or(first_numeric)
+        .unwrap_or(usize::from(rows.len() >= 2))
+        .min(rows.len());
+
+    let label_cols = quantities
+        .iter()
+        .skip(header_rows)
+        .filter_map(|r| r.iter().position(Option::is_some))
+        .min()
+        .unwrap_or(usize::from(width > 0));
+
+    // Header grid with spans filled in.
+    let mut spanned: Vec<Vec<String>> = Vec::with_capacity(header_rows);
+    for (r, row) in rows.iter().take(header_rows).enumerate() {
+        let mut line = vec![String::new(); width];
+        let mut carry: Option<String> = None;
+        for (c, slot) in line.iter_mut().enumerate() {
+            match row.get(c).and_then(Option::as_ref) {
+                Some(cell) => {
+                    *slot = cell.content.text.clone();
+                    carry = Some(cell.content.text.clone());
+                }
+                None if r + 1 < header_rows => {
+                    if let Some(t) = &carry {
+                        slot.clone_from(t);
+                    }
+                }
+                None => {}
+            }
+        }
+        spanned.push(line);
+    }
+    let path = |upto: usize, c: usize| -> Vec<String> {
+        let mut parts: Vec<String> = vec![];
+        for row in spanned.iter().take(upto) {
+            if let Some(t) = row.get(c).filter(|t| !t.is_empty()) {
+                if parts.last() != Some(t) {
+                    parts.push(t.clone());
+                }
+            }
+        }
+        parts
+    };
+    let column_paths: Vec<Vec<String>> = (0..width).map(|c| path(header_rows, c)).collect();
+
+    let mut text = String::new();
+    let mut cells = Vec::new();
+    let mut carried: Vec<String> = vec![String::new(); label_cols];
+    for (r, (row, qrow)) in rows.into_iter().zip(quantities).enumerate() {
+        if r > 0 {
+            text.push('\n');
+        }
+        for (c, cell) in row.iter().enumerate() {
+            if c > 0 {
+                text.push('\t');
+            }
+            if let Some(cell) = cell {
+                text.push_str(&cell.content.text);
+            }
+        }
+        let is_header = r < header_rows;
+        if !is_header {
+            // A new value in a label column starts a new group: deeper empty labels reset.
+            let mut reset = false;
+            for (c, slot) in carried.iter_mut().enumerate() {
+                match row.get(c).and_then(Option::as_ref) {
+                    Some(cell) => {
+                        slot.clone_from(&cell.content.text);
+                        reset = true;
+                    }
+                    None if reset => slot.clear(),
+                    None => {}
+                }
+            }
+        }
+        let label_parts: Vec<String> = if is_header {
+            vec![]
+        } else {
+            carried.iter().filter(|s| !s.is_empty()).cloned().collect()
+        };
+        let row_label = if is_header {
+            String::new()
+        } else {
+            carried.first().cloned().unwrap_or_default()
+        };
+        for (c, (cell, q)) in row.into_iter().zip(qrow).enumerate() {
+            let Some(GridCell { content, raw }) = cell else {
+                continue;
+            };
+            let header_parts = if is_header {
+                path(r + 1, c)
+            } else {
+                column_paths.get(c).cloned().unwrap_or_default()
+            };
+            let (value, unit) = match q {
+                Some(q) if !is_header => (Some(q.value), q.unit),
+                _ => (None, None),
+            };
+            let start = content.pos_at(0);
+            cells.push(SegCell {
+                cell: Cell {
+                    doc_id: doc_id.to_string(),
+                    table_id,
+                    row: to_u32(r),
+                    col: to_u32(c),
+                    is_header,
+                    header: header_parts.join(" / "),
+                    row_label: row_label.clone(),
+                    text: content.text.clone(),
+                    value,
+                    unit,
+                    line: start.line,
+                    line_col: start.col,
+                    raw,
+                },
+                content,
+                header_parts,
+                label_parts: label_parts.clone(),
+            });
+        }
+    }
+    (cells, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lines::test_util::norm_line;
+    use super::*;
+    use crate::model::Pos;
+
+    fn grid_from(text: &str) -> Grid {
+        let lines: Vec<_> = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| norm_line(to_u32(i + 1), l))
+            .collect();
+        let mut raw = RawLines::new(&lines);
+        let rows = lines
+            .iter()
+            .map(|l| {
+                split_on(&l.norm, '\t')
+                    .iter()
+                    .map(|f| grid_cell(f, &mut raw))
+                    .collect()
+            })
+            .collect();
+        Grid {
+            rows,
+            header_rows: None,
+        }
+    }
+
+    fn at<'a>(cells: &'a [SegCell], r: u32, c: u32) -> &'a SegCell {
+        cells
+            .iter()
+            .find(|x| x.cell.row == r && x.cell.col == c)
+            .unwrap_or_else(|| panic!("no cell {r},{c}"))
+    }
+
+    #[test]
+    fn spanning_headers_and_carried_labels() {
+        let g = grid_from(
+            "項目\t指標\t累計\t\t今年度\t\n\
+             \t\t目標値\t実績\t実績\t進捗率\n\
+             A群\t件数\t3,300\t3,682\t781\t23.7%\n\
+             \t登録数\t8,000\t14,317\t2,689\t33.6%\n\
+             B群\t相談\t1,650\t4,231\t688\t41.7%",
+        );
+        let (cells, text) = grid_to_cells("d", 7, g);
+        assert!(text.starts_with("項目\t指標\t累計\t\t今年度\t\n"));
+        let c = at(&cells, 2, 3);
+        assert_eq!(c.cell.header, "累計 / 実績");
+        assert_eq!(c.header_parts, vec!["累計", "実績"]);
+        assert_eq!(c.cell.value, Some(3682.0));
+        assert_eq!(c.cell.table_id, 7);
+        assert_eq!(at(&cells, 2, 5).cell.header, "今年度 / 進捗率");
+        assert_eq!(at(&cells, 2, 4).cell.header, "今年度 / 実績");
+        let d = at(&cells, 3, 2);
+        assert_eq!(d.cell.row_label, "A群");
+        assert_eq!(d.label_parts, vec!["A群", "登録数"]);
+        assert_eq!(at(&cells, 4, 3).cell.row_label, "B群");
+        let h = at(&cells, 1, 2);
+        assert!(h.cell.is_header);
+        assert_eq!(h.cell.header, "累計 / 目標値");
+        assert_eq!(h.cell.value, None);
+        assert!(
+            cells.iter().all(|c| !c.cell.text.is_empty()),
+            "empty fields make no cells"
+        );
+    }
+
+    #[test]
+    fn last_header_row_does_not_span() {
+        let g = grid_from("a\t\tb\nx\t\ty\n1\t2\t3");
+        let (cells, _) = grid_to_cells("d", 1, g);
+        // Row 1 is the last header row: `x` does not span column 1.
+        assert_eq!(at(&cells, 2, 1).cell.header, "a");
+        assert_eq!(at(&cells, 2, 0).cell.header, "a / x");
+    }
+
+    #[test]
+    fn header_row_without_label_column() {
+        let g = grid_from("R4\tR5\t備考\n242人\t747人\tR7時点：割合\n4.2%\t13.2%\t63.3%");
+        let (cells, _) = grid_to_cells("d", 1, g);
+        let c = at(&cells, 1, 1);
+        assert_eq!(c.cell.header, "R5");
+        assert_eq!(c.cell.row_label, "");
+        assert!(c.label_parts.is_empty());
+        assert_eq!(c.cell.unit.as_deref(), Some("人"));
+        assert!(at(&cells, 0, 0).cell.is_header);
+        assert!(!at(&cells, 1, 0).cell.is_header);
+    }
+
+    #[test]
+    fn text_only_table_uses_first_row_and_column() {
+        let g = grid_from("役職\t氏名\n委員長\t阿部\n委員\t小川\n\t三森");
+        let (cells, _) = grid_to_cells("d", 1, g);
+        let c = at(&cells, 3, 1);
+        assert_eq!(c.cell.row_label, "委員");
+        assert_eq!(c.cell.header, "氏名");
+        assert!(at(&cells, 0, 1).cell.is_header);
+        let one = grid_from("a\tb");
+        let (cells, _) = grid_to_cells("d", 1, one);
+        assert!(
+            cells.iter().all(|c| !c.cell.is_header),
+            "one row: no header"
+        );
+    }
+
+    #[test]
+    fn new_group_resets_deeper_labels() {
+        let g = grid_from("款\t項\t額\n1 市税\t\t100\n\t1 市民税\t60\n2 譲与税\t\t40");
+        let (cells, _) = grid_to_cells("d", 1, g);
+        assert_eq!(at(&cells, 2, 2).label_parts, vec!["1 市税", "1 市民税"]);
+        assert_eq!(at(&cells, 3, 2).label_parts, vec!["2 譲与税"]);
+    }
+
+    #[test]
+    fn empty_grid_is_fine() {
+        let (cells, text) = grid_to_cells("d", 1, Grid::default());
+        assert!(cells.is_empty());
+        assert_eq!(text, "");
+    }
+
+    #[test]
+    fn html_is_reduced_to_text_with_positions() {
+        let l = norm_line(
+            4,
+            "<ul style=\"x\"> <li>道内&amp;大学</li><li>高専</li></ul>",
+        );
+        let t = strip_html(&l.norm);
+        assert_eq!(t.text, "道内&大学 高専");
+        assert_eq!(t.pos_at(0), Pos { line: 4, col: 19 });
+        assert_eq!(strip_html(&norm_line(1, "a < b").norm).text, "a < b");
+    }
+
+    #[test]
+    fn pipe_rows() {
+        let l = norm_line(1, "  | 区分 | 人数 A | a\\|b |");
+        let f = split_pipe(&l.norm).unwrap();
+        let texts: Vec<_> = f.iter().map(|x| x.text.trim().to_string()).collect();
+        assert_eq!(texts, vec!["区分", "人数 A", "a\\|b"]);
+        assert!(split_pipe(&norm_line(1, "a | b").norm).is_none());
+        let sep = split_pipe(&norm_line(1, "|---|:--:|").norm).unwrap();
+        assert!(is_pipe_separator(&sep));
+        assert!(!is_pipe_separator(&f));
+    }
+
+    #[test]
+    fn space_fields() {
+        let l = norm_line(1, "   前年度        413,205      65,995  比 較");
+        let f = split_spaces(&l.norm);
+        let texts: Vec<_> = f.iter().map(|x| x.text.clone()).collect();
+        assert_eq!(texts, vec!["前年度", "413,205", "65,995", "比 較"]);
+        assert_eq!(f[1].pos_at(0).col, 17);
+    }
+}

@@ -1,0 +1,314 @@
+//! Replacing `out/` whole: files are written and fsynced into a staging
+//! directory beside it, then swapped in with one rename, so readers see
+//! either the previous run or the new one, never a mix. A lock file beside
+//! `out/` keeps two runs from doing this at once.
+
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Kept across runs: the project tracks `out/` in git as an empty folder.
+const CARRIED_OVER: &[&str] = &[".gitkeep"];
+
+/// `<parent>/<name><suffix>` for the directory `out` (which may not exist yet).
+pub fn sibling(out: &Path, suffix: &str) -> Result<PathBuf> {
+    let out = match out.file_name() {
+        Some(_) => out.to_path_buf(),
+        // `.`, `..` or `/`: only the resolved path has a name to build on.
+        None => out.canonicalize().map_err(|e| Error::io(out, e))?,
+    };
+    let name = out.file_name().ok_or_else(|| {
+        Error::Other(format!(
+            "{}: cannot write datasets to the filesystem root",
+            out.display()
+        ))
+    })?;
+    let mut sibling_name = name.to_os_string();
+    sibling_name.push(suffix);
+    Ok(out.with_file_name(sibling_name))
+}
+
+fn fsync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::io(dir, e))
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Write `files` (name, bytes) as the new content of `out`, atomically.
+/// On any error the previous `out` is left as it was and no staging
+/// directory remains.
+pub fn replace_dir(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    if out.exists() && !out.is_dir() {
+        return Err(Error::Other(format!(
+            "{}: exists and is not a directory",
+            out.display()
+        )));
+    }
+    let staging = sibling(out, &format!(".staging-{}", std::process::id()))?;
+    let result = stage(out, &staging, files).and_then(|()| swap(&staging, out));
+    if result.is_err() && staging.exists() {
+        // The first error is the one worth reporting; cleanup is best effort.
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn stage(out: &Path, staging: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    if staging.exists() {
+        // Left by a crashed run that had our pid; nobody else writes here (we hold the lock).
+        fs::remove_dir_all(staging).map_err(|e| Error::io(staging, e))?;
+    }
+    fs::create_dir_all(parent_dir(staging)).map_err(|e| Error::io(parent_dir(staging), e))?;
+    fs::create_dir(staging).map_err(|e| Error::io(staging, e))?;
+    for name in CARRIED_OVER {
+        let old = out.join(name);
+        if old.is_file() {
+            let new = staging.join(name);
+            fs::copy(&old, &new).map_err(|e| Error::io(&old, e))?;
+            File::open(&new)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| Error::io(&new, e))?;
+        }
+    }
+    for (name, bytes) in files {
+        let path = staging.join(name);
+        let mut file = File::create(&path).map_err(|e| Error::io(&path, e))?;
+        file.write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| Error::io(&path, e))?;
+    }
+    fsync_dir(staging)
+}
+
+fn swap(staging: &Path, out: &Path) -> Result<()> {
+    if !out.exists() {
+        fs::rename(staging, out).map_err(|e| Error::io(out, e))?;
+        return fsync_dir(parent_dir(out));
+    }
+    if exchange(staging, out).map_err(|e| Error::io(out, e))? {
+        // `staging` now holds the previous run.
+        fsync_dir(parent_dir(out))?;
+        return fs::remove_dir_all(staging).map_err(|e| Error::io(staging, e));
+    }
+    swap_aside(staging, out)
+}
+
+/// Without an atomic exchange: move the old one aside first. Between the two
+/// renames `out` is briefly absent, never half-written.
+fn swap_aside(staging: &Path, out: &Path) -> Result<()> {
+    let old = sibling(out, &format!(".old-{}", std::process::id()))?;
+    if old.exists() {
+        fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+    }
+    fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
+    if let Err(e) = fs::rename(staging, out) {
+        let _ = fs::rename(&old, out);
+        return Err(Error::io(out, e));
+    }
+    fsync_dir(parent_dir(out))?;
+    fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))
+}
+
+/// Swap two directories in one step. `Ok(false)` when the platform or the
+/// filesystem cannot, so the caller falls back.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+
+    let to_c = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(std::io::Error::other);
+    let (a, b) = (to_c(a)?, to_c(b)?);
+    // SAFETY: both pointers are valid NUL-terminated paths for the duration of the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        return Ok(true);
+    }
+    let err = std::io::Error::last_os_error();
+    match err.raw_os_error() {
+        Some(libc::EINVAL | libc::ENOSYS | libc::ENOTSUP) => Ok(false),
+        _ => Err(err),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<bool> {
+    Ok(false)
+}
+
+/// Exclusive right to write one `out` directory; released on drop or when
+/// the process dies (an OS file lock, not the file's existence).
+#[derive(Debug)]
+pub struct OutLock {
+    path: PathBuf,
+    _file: File,
+}
+
+impl OutLock {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Lock `<out>.lock` beside `out`, recording our pid and command line in
+/// it. Fails at once, naming the holder, when another run has it.
+pub fn lock_out(out: &Path) -> Result<OutLock> {
+    let path = sibling(out, ".lock")?;
+    fs::create_dir_all(parent_dir(&path)).map_err(|e| Error::io(parent_dir(&path), e))?;
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => {
+            let mut holder = String::new();
+            let _ = file.read_to_string(&mut holder);
+            let holder = holder.trim();
+            let holder = if holder.is_empty() {
+                "unknown holder".to_string()
+            } else {
+                holder.replace('\n', ", command: ")
+            };
+            return Err(Error::Other(format!(
+                "{}: another planfacts run is writing {} (pid {holder}); wait for it to finish",
+                path.display(),
+                out.display()
+            )));
+        }
+        Err(TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+    }
+    let command: Vec<String> = std::env::args().collect();
+    let record = format!("{}\n{}\n", std::process::id(), command.join(" "));
+    file.set_len(0)
+        .and_then(|()| file.write_all(record.as_bytes()))
+        .and_then(|()| file.sync_all())
+        .map_err(|e| Error::io(&path, e))?;
+    Ok(OutLock { path, _file: file })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(pairs: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
+        pairs
+            .iter()
+            .map(|(n, b)| (n.to_string(), b.as_bytes().to_vec()))
+            .collect()
+    }
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn creates_then_replaces_and_keeps_gitkeep() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        replace_dir(&out, &files(&[("a.csv", "1"), ("b.csv", "2")])).unwrap();
+        assert_eq!(listing(&out), ["a.csv", "b.csv"]);
+        fs::write(out.join(".gitkeep"), "").unwrap();
+        fs::write(out.join("stray.txt"), "x").unwrap();
+        replace_dir(&out, &files(&[("a.csv", "3")])).unwrap();
+        assert_eq!(listing(&out), [".gitkeep", "a.csv"]);
+        assert_eq!(fs::read_to_string(out.join("a.csv")).unwrap(), "3");
+        assert_eq!(
+            listing(tmp.path()),
+            ["out"],
+            "no staging or old directory left behind"
+        );
+    }
+
+    #[test]
+    fn failure_midway_leaves_previous_out_and_no_staging() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        replace_dir(&out, &files(&[("a.csv", "old")])).unwrap();
+        // The second file cannot be created (its directory does not exist).
+        let err =
+            replace_dir(&out, &files(&[("a.csv", "new"), ("missing/b.csv", "x")])).unwrap_err();
+        assert!(matches!(err, Error::Io { .. }), "{err}");
+        assert_eq!(fs::read_to_string(out.join("a.csv")).unwrap(), "old");
+        assert_eq!(listing(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn rename_aside_fallback_swaps_too() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let staging = tmp.path().join("staged");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("a"), "old").unwrap();
+        fs::create_dir(&staging).unwrap();
+        fs::write(staging.join("a"), "new").unwrap();
+        swap_aside(&staging, &out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a")).unwrap(), "new");
+        assert_eq!(listing(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn out_that_is_a_file_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        fs::write(&out, "not a dir").unwrap();
+        assert!(replace_dir(&out, &files(&[("a", "1")])).is_err());
+        assert_eq!(fs::read_to_string(&out).unwrap(), "not a dir");
+    }
+
+    #[test]
+    fn sibling_names() {
+        assert_eq!(
+            sibling(Path::new("out"), ".lock").unwrap(),
+            PathBuf::from("out.lock")
+        );
+        assert_eq!(
+            sibling(Path::new("/a/out/"), ".lock").unwrap(),
+            PathBuf::from("/a/out.lock")
+        );
+        assert!(sibling(Path::new("/"), ".lock").is_err());
+        let here = sibling(Path::new("."), ".lock").unwrap();
+        assert!(here.is_absolute());
+    }
+
+    #[test]
+    fn second_lock_fails_naming_the_holder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let lock = lock_out(&out).unwrap();
+        assert_eq!(lock.path(), tmp.path().join("out.lock"));
+        let msg = lock_out(&out).unwrap_err().to_string();
+        assert!(
+            msg.contains(&format!("pid {}", std::process::id())),
+            "{msg}"
+        );
+        assert!(msg.contains("out.lock"), "{msg}");
+        drop(lock);
+        let again = lock_out(&out).unwrap();
+        drop(again);
+    }
+}

@@ -1,0 +1,128 @@
+//! `datapackage.json`: a Frictionless Tabular Data Package over the CSV
+//! files, each with its Table Schema inline and its sha256, so a consumer
+//! can validate what it downloaded.
+//!
+//! The Parquet files are listed under the custom top-level key
+//! `planfacts.parquet` rather than in `resources`: Frictionless reads
+//! Parquet only through an optional pandas/fastparquet plugin, which fails
+//! on null dates, so listing them as resources would make `frictionless
+//! validate` fail on correct data. Their entries have the same shape as a
+//! resource (path, format, mediatype, bytes, hash, schema).
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::schema::schema_text;
+
+pub struct Encoded<'a> {
+    pub dataset: &'a str,
+    pub csv: &'a [u8],
+    pub parquet: &'a [u8],
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut hex = String::with_capacity(71);
+    hex.push_str("sha256:");
+    for b in digest.iter() {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    hex
+}
+
+pub fn datapackage_json(encoded: &[Encoded<'_>], csv_bom: bool) -> Result<Vec<u8>> {
+    let mut resources = Vec::new();
+    let mut parquet = Vec::new();
+    for e in encoded {
+        let schema: Value = serde_json::from_str(schema_text(e.dataset)?)
+            .map_err(|err| Error::Other(format!("schema of {}: {err}", e.dataset)))?;
+        resources.push(json!({
+            "name": e.dataset,
+            "path": format!("{}.csv", e.dataset),
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            // Python's name for UTF-8 with a BOM; plain `utf-8` would read
+            // the BOM into the first column name.
+            "encoding": if csv_bom { "utf-8-sig" } else { "utf-8" },
+            "dialect": {
+                "delimiter": ",",
+                "quoteChar": "\"",
+                "doubleQuote": true,
+                "lineTerminator": "\n",
+                "header": true
+            },
+            "bytes": e.csv.len(),
+            "hash": sha256(e.csv),
+            "schema": schema.clone(),
+        }));
+        parquet.push(json!({
+            "name": e.dataset,
+            "path": format!("{}.parquet", e.dataset),
+            "format": "parquet",
+            "mediatype": "application/vnd.apache.parquet",
+            "compression": "zstd",
+            "bytes": e.parquet.len(),
+            "hash": sha256(e.parquet),
+            "schema": schema,
+        }));
+    }
+    let package = json!({
+        "profile": "tabular-data-package",
+        "name": "planfacts-out",
+        "title": "planfacts datasets",
+        "description": "Tidy datasets read from Japanese public-sector plan documents, and the consistency findings over them. CSV strings that a spreadsheet would run as a formula (starting with = + - @, tab or CR) carry a leading apostrophe; the Parquet files hold the text unchanged.",
+        "resources": resources,
+        "planfacts": {
+            "version": env!("CARGO_PKG_VERSION"),
+            "parquet": parquet,
+        },
+    });
+    let mut bytes = serde_json::to_vec_pretty(&package)
+        .map_err(|e| Error::Other(format!("datapackage.json: {e}")))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_has_prefix_and_known_value() {
+        assert_eq!(
+            sha256(b"abc"),
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn lists_csv_resources_and_parquet_files_with_schemas() {
+        let encoded = [Encoded {
+            dataset: "findings",
+            csv: b"x\n",
+            parquet: b"PAR1",
+        }];
+        let v: Value = serde_json::from_slice(&datapackage_json(&encoded, false).unwrap()).unwrap();
+        assert_eq!(v["profile"], "tabular-data-package");
+        assert_eq!(v["resources"][0]["path"], "findings.csv");
+        assert_eq!(v["resources"][0]["encoding"], "utf-8");
+        assert_eq!(v["resources"][0]["bytes"], 2);
+        assert_eq!(v["resources"][0]["schema"]["primaryKey"][0], "finding_id");
+        assert_eq!(v["planfacts"]["parquet"][0]["path"], "findings.parquet");
+        assert_eq!(v["planfacts"]["parquet"][0]["hash"], sha256(b"PAR1"));
+        let with_bom: Value =
+            serde_json::from_slice(&datapackage_json(&encoded, true).unwrap()).unwrap();
+        assert_eq!(with_bom["resources"][0]["encoding"], "utf-8-sig");
+        assert!(datapackage_json(
+            &[Encoded {
+                dataset: "nope",
+                csv: b"",
+                parquet: b""
+            }],
+            false
+        )
+        .is_err());
+    }
+}

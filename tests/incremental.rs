@@ -1,0 +1,284 @@
+//! Nightly incremental runs, sharding and the synthetic corpus end to end:
+//! a run that reuses cached documents writes the same bytes as a full
+//! rebuild; shards split the inputs without overlap; generated documents
+//! yield no error findings unless an inconsistency was injected, and every
+//! injected one is found at its line.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use planfacts::cache::{self, ChangeStats};
+use planfacts::check::{self, Config, DocFacts};
+use planfacts::generate::{self, GenOptions};
+use planfacts::model::Severity;
+use planfacts::pipeline;
+use planfacts::run::{self, RunOptions, RunSummary, Shard};
+use planfacts::write::{self, WriteOptions};
+
+fn options(inputs: &Path, out: &Path, cache: bool, shard: Option<Shard>) -> RunOptions {
+    RunOptions {
+        inputs: vec![inputs.to_path_buf()],
+        out: out.to_path_buf(),
+        config: Config::default(),
+        write: WriteOptions::default(),
+        progress: false,
+        max_doc_bytes: 1 << 30,
+        shard,
+        cache: cache.then(|| cache::dir_for(out)),
+    }
+}
+
+/// Every file of an output folder, by name.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn write_doc(docs: &Path, doc: &generate::GeneratedDoc) -> PathBuf {
+    let path = docs.join(&doc.file);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(&path, &doc.bytes).unwrap();
+    path
+}
+
+fn changes(summary: &RunSummary) -> ChangeStats {
+    summary.changes.expect("the cache was on")
+}
+
+#[test]
+fn incremental_run_is_byte_identical_to_a_full_rebuild() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = generate::write_corpus(
+        &tmp.path().join("corpus"),
+        &GenOptions {
+            docs: 40,
+            seed: 21,
+            inject: 4,
+        },
+    )
+    .unwrap();
+    let docs = corpus.docs_dir.clone();
+    let nightly = tmp.path().join("out");
+
+    let first = run::run(&options(&docs, &nightly, true, None)).unwrap();
+    assert_eq!(
+        changes(&first),
+        ChangeStats {
+            new: 40,
+            reparsed: 40,
+            ..ChangeStats::default()
+        }
+    );
+
+    // A night's drop: two new files, one edited, one deleted.
+    let mut edited = generate::document(99, 1, false);
+    edited.file = generate::document(21, 1, false).file;
+    write_doc(&docs, &edited);
+    let extra = generate::document(21, 40, false);
+    write_doc(&docs, &extra);
+    let mut renamed = generate::document(21, 41, false);
+    renamed.file = renamed.file.replace(".txt", "_late.txt");
+    write_doc(&docs, &renamed);
+    let removed = generate::document(21, 7, false);
+    fs::remove_file(docs.join(&removed.file)).unwrap();
+
+    let second = run::run(&options(&docs, &nightly, true, None)).unwrap();
+    let c = changes(&second);
+    assert_eq!(
+        (c.new, c.changed, c.removed, c.reparsed),
+        (2, 1, 1, 3),
+        "{c:?}"
+    );
+    assert_eq!(c.unchanged, 38);
+
+    let full = tmp.path().join("full");
+    let rebuilt = run::run(&options(&docs, &full, false, None)).unwrap();
+    assert!(rebuilt.changes.is_none());
+    assert_eq!(second.documents, rebuilt.documents);
+    let (a, b) = (files(&nightly), files(&full));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (name, bytes) in &a {
+        assert!(
+            bytes == &b[name],
+            "{name} differs between the incremental run and the full rebuild"
+        );
+    }
+
+    // Nothing changed: nothing is parsed, and the outputs stay the same.
+    let third = run::run(&options(&docs, &nightly, true, None)).unwrap();
+    assert_eq!(
+        changes(&third),
+        ChangeStats {
+            unchanged: 41,
+            ..ChangeStats::default()
+        }
+    );
+    assert_eq!(files(&nightly), a);
+}
+
+#[test]
+fn a_damaged_cache_costs_a_reparse_not_a_wrong_answer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = generate::write_corpus(
+        &tmp.path().join("corpus"),
+        &GenOptions {
+            docs: 12,
+            seed: 4,
+            inject: 0,
+        },
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    run::run(&options(&corpus.docs_dir, &out, true, None)).unwrap();
+    let before = files(&out);
+    // Scribble over every cache entry.
+    let mut stack = vec![cache::dir_for(&out).join("entries")];
+    let mut scribbled = 0;
+    while let Some(dir) = stack.pop() {
+        for e in fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                fs::write(&p, b"PFC1 not an entry").unwrap();
+                scribbled += 1;
+            }
+        }
+    }
+    assert_eq!(scribbled, 12);
+    let again = run::run(&options(&corpus.docs_dir, &out, true, None)).unwrap();
+    assert_eq!(
+        changes(&again),
+        ChangeStats {
+            unchanged: 12,
+            reparsed: 12,
+            ..ChangeStats::default()
+        }
+    );
+    assert_eq!(files(&out), before);
+}
+
+#[test]
+fn shards_split_the_inputs_and_cover_them_all() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = generate::write_corpus(
+        &tmp.path().join("corpus"),
+        &GenOptions {
+            docs: 30,
+            seed: 8,
+            inject: 0,
+        },
+    )
+    .unwrap();
+    let whole = tmp.path().join("whole");
+    run::run(&options(&corpus.docs_dir, &whole, false, None)).unwrap();
+    let all: BTreeSet<String> = write::read_out(&whole)
+        .unwrap()
+        .documents
+        .into_iter()
+        .map(|d| d.source_path)
+        .collect();
+    let mut union = BTreeSet::new();
+    let mut total = 0;
+    for index in 0..2 {
+        let out = tmp.path().join("parts").join(format!("shard={index}"));
+        let shard = Shard { index, count: 2 };
+        let summary = run::run(&options(&corpus.docs_dir, &out, true, Some(shard))).unwrap();
+        let part: BTreeSet<String> = write::read_out(&out)
+            .unwrap()
+            .documents
+            .into_iter()
+            .map(|d| d.source_path)
+            .collect();
+        assert!(
+            !part.is_empty() && part.len() < all.len(),
+            "shard {index}: {}",
+            part.len()
+        );
+        assert_eq!(summary.documents, part.len());
+        total += part.len();
+        union.extend(part);
+    }
+    assert_eq!(total, all.len(), "shards overlap");
+    assert_eq!(union, all);
+}
+
+/// Generated documents through the per-document pipeline and the checks.
+fn findings_by_file(
+    seed: u64,
+    inject: usize,
+    docs: usize,
+) -> (
+    BTreeMap<String, Vec<planfacts::model::Finding>>,
+    Vec<(String, u32, String)>,
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = generate::write_corpus(tmp.path(), &GenOptions { docs, seed, inject }).unwrap();
+    let manifest = generate::read_manifest(&corpus.manifest).unwrap();
+    let mut by_file = BTreeMap::new();
+    for index in 0..docs {
+        let file = generate::document(seed, index, false).file;
+        let bytes = fs::read(corpus.docs_dir.join(&file)).unwrap();
+        let out = pipeline::process(&file, &bytes);
+        let doc_id = out.document.as_ref().unwrap().doc_id.clone();
+        let facts = DocFacts {
+            doc_id: &doc_id,
+            measures: &out.measures,
+            dates: &out.dates,
+            cells: &out.cells,
+        };
+        by_file.insert(file, check::check_document(&facts, &Config::default()));
+    }
+    (by_file, manifest)
+}
+
+#[test]
+fn consistent_generated_documents_have_no_error_findings() {
+    let (by_file, manifest) = findings_by_file(31, 0, 30);
+    assert!(manifest.is_empty());
+    for (file, findings) in &by_file {
+        let errors: Vec<_> = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{file}: {errors:#?}");
+    }
+}
+
+#[test]
+fn every_injected_inconsistency_is_found_at_its_line() {
+    let (by_file, manifest) = findings_by_file(32, 15, 30);
+    assert_eq!(manifest.len(), 15);
+    let injected: BTreeSet<&str> = manifest.iter().map(|(f, _, _)| f.as_str()).collect();
+    for (file, line, check) in &manifest {
+        let findings = &by_file[file];
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.line == *line && f.check == *check),
+            "{file}:{line}: no `{check}` finding; got {:#?}",
+            findings
+                .iter()
+                .map(|f| (f.line, f.check.as_str(), f.message.as_str()))
+                .collect::<Vec<_>>()
+        );
+    }
+    for (file, findings) in &by_file {
+        if !injected.contains(file.as_str()) {
+            let errors: Vec<_> = findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .collect();
+            assert!(errors.is_empty(), "{file}: {errors:#?}");
+        }
+    }
+}
