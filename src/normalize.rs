@@ -39,6 +39,7 @@ pub fn normalize_line(line: u32, raw: &str) -> NormLine {
         join_spelled_letters,
         join_spaced_cell,
         join_number_unit,
+        join_date_parts,
     ] {
         let drop = rule(&chars);
         chars = chars
@@ -75,10 +76,11 @@ fn fold(raw: &str) -> Vec<Ch> {
         let here = col;
         col = col.saturating_add(1);
         let folded = fold_char(c);
-        let is_half_kana = ('\u{FF66}'..='\u{FF9D}').contains(&c);
+        // Voicing marks, half-width or not, spacing or combining, merge into
+        // the kana before them (`ﾊﾞ`, `ハ゛` from PDF text, `ハ\u{3099}`).
         let voiced = match chars.peek() {
-            Some('\u{FF9E}') if is_half_kana => dakuten(folded),
-            Some('\u{FF9F}') if is_half_kana => handakuten(folded),
+            Some('\u{FF9E}' | '\u{309B}' | '\u{3099}') => dakuten(folded),
+            Some('\u{FF9F}' | '\u{309C}' | '\u{309A}') => handakuten(folded),
             _ => None,
         };
         match voiced {
@@ -116,17 +118,19 @@ fn fold_char(c: char) -> char {
 }
 
 fn dakuten(kana: char) -> Option<char> {
-    if kana == 'ウ' {
-        return Some('ヴ');
+    match kana {
+        'ウ' => return Some('ヴ'),
+        'う' => return Some('ゔ'),
+        _ => {}
     }
-    "カキクケコサシスセソタチツテトハヒフヘホ"
+    "かきくけこさしすせそたちつてとはひふへほカキクケコサシスセソタチツテトハヒフヘホ"
         .contains(kana)
         .then(|| char::from_u32(u32::from(kana) + 1))
         .flatten()
 }
 
 fn handakuten(kana: char) -> Option<char> {
-    "ハヒフヘホ"
+    "はひふへほハヒフヘホ"
         .contains(kana)
         .then(|| char::from_u32(u32::from(kana) + 2))
         .flatten()
@@ -160,28 +164,35 @@ fn is_single_space(chars: &[Ch], i: usize) -> bool {
     char_at(chars, i) == Some(' ') && !blank(char_before(chars, i)) && !blank(char_at(chars, i + 1))
 }
 
-/// `R 4`, `H 30`, `S 63` → `R4`, `H30`, `S63` (Reiwa, Heisei, Showa years).
+/// `R 4`, `H 30`, `S 63` → `R4`, `H30`, `S63` (Reiwa, Heisei, Showa years),
+/// and `平成 29` → `平成29`, `令和 元年` → `令和元年`.
 fn join_era_letter(chars: &[Ch]) -> Vec<bool> {
     (0..chars.len())
         .map(|i| {
             if !is_single_space(chars, i) {
                 return false;
             }
+            let before2 = i.checked_sub(2).and_then(|j| char_at(chars, j));
             let letter_alone = matches!(char_before(chars, i), Some('R' | 'H' | 'S'))
-                && !i
-                    .checked_sub(2)
-                    .and_then(|j| char_at(chars, j))
-                    .is_some_and(|c| c.is_ascii_alphanumeric());
+                && !before2.is_some_and(|c| c.is_ascii_alphanumeric());
             let digits = chars
                 .get(i + 1..)
                 .unwrap_or_default()
                 .iter()
                 .take_while(|(c, _)| c.is_ascii_digit())
                 .count();
-            letter_alone && (1..=2).contains(&digits)
+            let era_name: String = [before2, char_before(chars, i)]
+                .into_iter()
+                .flatten()
+                .collect();
+            let era_named = ERA_NAMES.contains(&era_name.as_str())
+                && (digits > 0 || char_at(chars, i + 1) == Some('元'));
+            (letter_alone && (1..=2).contains(&digits)) || era_named
         })
         .collect()
 }
+
+const ERA_NAMES: &[&str] = &["令和", "平成", "昭和", "大正", "明治"];
 
 /// Chars that glue an ASCII letter to a word (`A-B`, `v.2`), so a letter next
 /// to them is not standing alone.
@@ -247,7 +258,7 @@ fn cells(chars: &[Ch]) -> Vec<(usize, usize)> {
     out
 }
 
-/// `支 援` → `支援`, `８ 年 度 以 降` → `８年度以降`: a cell made only of single
+/// `支 援` → `支援`, `８ 年 度 以 降` → `８ 年度以降`: a cell made only of single
 /// chars one space apart, mostly kana/kanji, is a letter-spaced word. Two lone
 /// digits in a row are left apart: they may be two numbers.
 fn join_spaced_cell(chars: &[Ch]) -> Vec<bool> {
@@ -277,7 +288,13 @@ fn join_spaced_cell(chars: &[Ch]) -> Vec<bool> {
             .windows(2)
             .any(|w| w.iter().all(char::is_ascii_digit));
         if spaced && allowed && cjk >= 2 && cjk * 2 >= tokens.len() && !digit_pair {
-            for d in drop.iter_mut().take(end).skip(start + 1).step_by(2) {
+            // `1 特 別 職`: a leading number is a list marker and keeps its space.
+            let first = if tokens.first().is_some_and(char::is_ascii_digit) {
+                start + 2
+            } else {
+                start
+            };
+            for d in drop.iter_mut().take(end).skip(first + 1).step_by(2) {
                 *d = true;
             }
         }
@@ -313,6 +330,10 @@ fn join_number_unit(chars: &[Ch]) -> Vec<bool> {
                 return false;
             };
             let after = char_at(chars, i + 2);
+            // `３ .１`: a section number split before its dot.
+            if unit == '.' && after.is_some_and(|c| c.is_ascii_digit()) {
+                return true;
+            }
             let pair: String = [Some(unit), after].into_iter().flatten().collect();
             if UNITS_2.contains(&pair.as_str()) {
                 return true;
@@ -325,6 +346,29 @@ fn join_number_unit(chars: &[Ch]) -> Vec<bool> {
             (UNITS_1.contains(unit) && word_ends)
                 || (SCALES.contains(unit)
                     && after.is_none_or(|c| !is_han(c) || UNITS_1.contains(c)))
+        })
+        .collect()
+}
+
+/// `2018年 1月 16日` → `2018年1月16日`: the parts of a date stay together.
+/// Runs after `join_number_unit`, which has attached the units to the numbers.
+fn join_date_parts(chars: &[Ch]) -> Vec<bool> {
+    (0..chars.len())
+        .map(|i| {
+            if !is_single_space(chars, i) {
+                return false;
+            }
+            let part_ends = matches!(char_before(chars, i), Some('年' | '月'))
+                && i.checked_sub(2)
+                    .and_then(|j| char_at(chars, j))
+                    .is_some_and(|c| c.is_ascii_digit());
+            let digits = chars
+                .get(i + 1..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|(c, _)| c.is_ascii_digit())
+                .count();
+            part_ends && digits > 0 && matches!(char_at(chars, i + 1 + digits), Some('月' | '日'))
         })
         .collect()
 }
@@ -409,6 +453,8 @@ mod tests {
         // A mark that cannot combine stays, as the full-width mark.
         assert_eq!(norm("ｱﾞ"), "ア\u{309B}");
         assert_eq!(cols("ｶﾞｲ"), vec![0, 2]);
+        assert_eq!(norm("ハ゛スか\u{3099}ほ\u{309A}"), "バスがぽ");
+        assert_eq!(norm("゛ア゜"), "゛ア゜");
     }
 
     #[test]
@@ -446,6 +492,10 @@ mod tests {
         assert_eq!(norm("支 援\t概 要\t実施機関"), "支援\t概要\t実施機関");
         assert_eq!(norm("| 支 援 | 概 要 |"), "| 支援 | 概要 |");
         assert_eq!(norm("  ８ 年 度 以 降  "), "  8年度以降  ");
+        assert_eq!(
+            norm("1 特 別 職      (単位 千円)"),
+            "1 特別職      (単位 千円)"
+        );
         assert_eq!(norm("（ 令 和 ７ 年 度 追 加"), "(令和7年度追加");
         assert_eq!(cols("支 援"), vec![0, 2]);
     }
@@ -464,9 +514,16 @@ mod tests {
         assert_eq!(norm("2017 年度"), "2017年度");
         assert_eq!(
             norm("内閣官房は、2017 年度（平成 29 年度）"),
-            "内閣官房は、2017年度(平成 29年度)"
+            "内閣官房は、2017年度(平成29年度)"
         );
-        assert_eq!(norm(">2018 年 1 月 16 日から"), ">2018年 1月 16日から");
+        assert_eq!(norm(">2018 年 1 月 16 日から"), ">2018年1月16日から");
+        assert_eq!(norm("(平成 22 年 8月 31 日"), "(平成22年8月31日");
+        assert_eq!(norm("令和 元年"), "令和元年");
+        assert_eq!(
+            norm("３ .１ 「サービス設計 12 箇条」"),
+            "3.1 「サービス設計 12 箇条」"
+        );
+        assert_eq!(norm("5年 3人"), "5年 3人");
         assert_eq!(norm("参加者は 3 人が"), "参加者は 3人が");
         assert_eq!(norm("総額 12 億円"), "総額 12億円");
         assert_eq!(norm("率 50 %"), "率 50%");
@@ -508,15 +565,14 @@ mod tests {
         for w in n.norm.pos.windows(2) {
             assert!(w[0].col < w[1].col, "{raw:?}");
         }
-        for (p, c) in n.norm.pos.iter().zip(n.norm.text.chars()) {
+        for p in &n.norm.pos {
             assert_eq!(p.line, 7);
             assert!((p.col as usize) < len, "{raw:?}");
-            // Dropped chars are spaces only; nothing else vanishes.
-            let _ = c;
         }
+        // Dropped chars are spaces and merged voicing marks; nothing else vanishes.
         let kept: std::collections::HashSet<u32> = n.norm.pos.iter().map(|p| p.col).collect();
         for (i, c) in raw_chars.iter().enumerate() {
-            let merged_mark = matches!(c, '\u{FF9E}' | '\u{FF9F}');
+            let merged_mark = matches!(c, '\u{FF9E}' | '\u{FF9F}' | '\u{3099}'..='\u{309C}');
             assert!(
                 kept.contains(&(i as u32)) || *c == ' ' || *c == '\u{3000}' || merged_mark,
                 "{raw:?} lost {c:?}"
@@ -542,7 +598,7 @@ mod tests {
     proptest! {
         #[test]
         fn positions_are_increasing_and_inside_the_line(
-            raw in "[ 　\\tａ-ｚＡ-Ｚ０-９a-zA-Z0-9RHS支援年度人月日万円～〜~－ー①ｶﾞﾊﾟｱﾞｳ|%,.()]{0,40}"
+            raw in "[ 　\\tａ-ｚＡ-Ｚ０-９a-zA-Z0-9RHS支援年度人月日万円～〜~－ー①ｶﾞﾊﾟｱﾞｳハ゛か\u{3099}|%,.()]{0,40}"
         ) {
             check_positions(&raw);
         }

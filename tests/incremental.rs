@@ -259,19 +259,28 @@ fn every_injected_inconsistency_is_found_at_its_line() {
     let (by_file, manifest) = findings_by_file(32, 15, 30);
     assert_eq!(manifest.len(), 15);
     let injected: BTreeSet<&str> = manifest.iter().map(|(f, _, _)| f.as_str()).collect();
-    for (file, line, check) in &manifest {
-        let findings = &by_file[file];
-        assert!(
-            findings
+    let missed: Vec<String> = manifest
+        .iter()
+        .filter(|(file, line, check)| {
+            !by_file[file]
                 .iter()
-                .any(|f| f.line == *line && f.check == *check),
-            "{file}:{line}: no `{check}` finding; got {:#?}",
-            findings
+                .any(|f| f.line == *line && f.check == *check)
+        })
+        .map(|(file, line, check)| {
+            let got: Vec<String> = by_file[file]
                 .iter()
-                .map(|f| (f.line, f.check.as_str(), f.message.as_str()))
-                .collect::<Vec<_>>()
-        );
-    }
+                .map(|f| format!("{}:{} {}", f.line, f.check, f.message))
+                .collect();
+            format!("{file}:{line}: no `{check}` finding; got {got:?}")
+        })
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "{} of {} injections missed:\n{}",
+        missed.len(),
+        manifest.len(),
+        missed.join("\n")
+    );
     for (file, findings) in &by_file {
         if !injected.contains(file.as_str()) {
             let errors: Vec<_> = findings

@@ -120,7 +120,7 @@ pub fn fmt_num(v: f64, decimals: u32) -> String {
     let mut grouped = String::new();
     let digits: Vec<char> = int.chars().collect();
     for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(*c);
@@ -295,12 +295,30 @@ pub fn era(name: &str) -> Option<&'static Era> {
     ERAS.iter().find(|e| e.name == letter)
 }
 
-/// An era year past the era's end (`平成32年度`): the era and its last year.
-pub fn past_era_end(d: &DateMention) -> Option<(&'static Era, i32)> {
+/// An era year past the era's end (`平成32年度`, or a range ending there,
+/// `平成29年度～平成38年度`): the era, its last year, and the era year named.
+/// A range's end counts only when the extractor flagged a problem, since
+/// `平成29年度～令和3年度` legitimately ends in the next era.
+pub fn past_era_end(d: &DateMention) -> Option<(&'static Era, i32, i32)> {
     let e = era(d.era.as_deref()?)?;
     let last = e.last_year?;
-    let year = d.era_year?;
-    (year > last).then_some((e, last))
+    if let Some(year) = d.era_year.filter(|y| *y > last) {
+        return Some((e, last, year));
+    }
+    let end = d.end.filter(|_| d.problem.is_some())?;
+    let end_year = match d.kind {
+        DateKind::FiscalYear | DateKind::FiscalRange => fiscal_year(end),
+        _ => end.year(),
+    } - e.offset;
+    (end_year > last).then_some((e, last, end_year))
+}
+
+/// The mention still denotes real dates: its start converted, and a range
+/// its end too (with a problem set, a missing end is a failed one, not an
+/// open range).
+pub fn converted(d: &DateMention) -> bool {
+    let range = matches!(d.kind, DateKind::FiscalRange | DateKind::DateRange);
+    d.start.is_some() && (!range || d.end.is_some())
 }
 
 /// The fiscal year a date falls in (April starts it).

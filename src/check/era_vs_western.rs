@@ -56,8 +56,7 @@ fn mismatch(facts: &DocFacts<'_>, d: &DateMention) -> Option<Finding> {
 }
 
 fn past_end(facts: &DocFacts<'_>, d: &DateMention) -> Option<Finding> {
-    let (e, last) = past_era_end(d)?;
-    let era_year = d.era_year?;
+    let (e, last, era_year) = past_era_end(d)?;
     let mut f = finding(ID, Severity::Warning, facts.doc_id, d.line, d.col);
     f.message = format!(
         "「{}」: {} ended in its year {last} ({}), so {}{era_year}年 does not exist; read as {}",
@@ -133,6 +132,18 @@ mod tests {
         // The last real year is fine.
         assert!(run_on(&[fy_mention("平成31年度", "平成", 31, None)]).is_empty());
         assert!(run_on(&[fy_mention("令和99年度", "令和", 99, None)]).is_empty());
+    }
+
+    #[test]
+    fn a_range_ending_past_heisei_is_a_warning_only_when_flagged() {
+        let mut d = fy_mention("平成29年度～平成38年度", "平成", 29, None);
+        d.end = chrono::NaiveDate::from_ymd_opt(2027, 3, 31);
+        // 平成29年度～令和3年度 ends in the next era, legitimately: no problem, no finding.
+        assert!(run_on(&[d.clone()]).is_empty());
+        d.problem = Some("平成38年 is past the end of 平成".to_string());
+        let found = run_on(&[d]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].actual.as_deref(), Some("平成38年"));
     }
 
     #[test]

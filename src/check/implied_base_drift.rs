@@ -2,9 +2,11 @@
 //! one base (`count ÷ rate`), as in a targets table whose row of counts
 //! (`242人 747人 …`) sits above a row of shares (`4.2% 13.2% …`).
 //!
-//! A pair is a rate in a table and the nearest figure above it in the same
-//! column with the same entity, indicator, stance and fiscal years. A series
-//! is every pair of one table, entity, indicator and stance (two or more).
+//! A pair is a rate read from a table cell and the nearest figure above it
+//! in the same column with the same entity, indicator, stance and fiscal
+//! years. A series is every pair across the columns of one table that
+//! shares the count row, the rate row, the entity, indicator, stance and
+//! the count's unit (two or more pairs).
 //! Each pair gives an interval of bases, from the printed precision of the
 //! rate (and of the count, if rounded). When the intervals share no common
 //! point, each pair whose interval misses the median base is reported, at
@@ -16,7 +18,7 @@ use super::common::{
     differs, finding, fmt_like, fmt_measure, half_unit, ids, is_exact, raw_of, subject, Settings,
 };
 use super::DocFacts;
-use crate::model::{Finding, Measure, MeasureKind, Severity};
+use crate::model::{Finding, Measure, MeasureKind, MeasureSource, Severity};
 
 pub const ID: &str = "implied_base_drift";
 pub const SEVERITY: Severity = Severity::Info;
@@ -34,24 +36,50 @@ struct Pair<'a> {
     high: f64,
 }
 
-type SeriesKey = (u32, Option<String>, Option<String>, crate::model::Stance);
+/// Table, count row, rate row, entity, indicator, stance, count unit.
+type SeriesKey = (
+    u32,
+    u32,
+    u32,
+    Option<String>,
+    Option<String>,
+    crate::model::Stance,
+    Option<String>,
+);
 
 pub fn run(facts: &DocFacts<'_>, settings: &Settings) -> Vec<Finding> {
     let tabled: Vec<&Measure> = facts
         .measures
         .iter()
         .filter(|m| {
-            is_exact(m) && m.table_id.is_some() && m.table_row.is_some() && m.table_col.is_some()
+            is_exact(m)
+                && m.source == MeasureSource::Table
+                && m.table_id.is_some()
+                && m.table_row.is_some()
+                && m.table_col.is_some()
         })
         .collect();
     let mut series: BTreeMap<SeriesKey, Vec<Pair>> = BTreeMap::new();
+    let mut columns: BTreeMap<(Option<u32>, Option<u32>), Vec<&Measure>> = BTreeMap::new();
+    for m in tabled.iter().filter(|m| m.measure != MeasureKind::Rate) {
+        columns
+            .entry((m.table_id, m.table_col))
+            .or_default()
+            .push(m);
+    }
     for rate in tabled.iter().filter(|m| m.measure == MeasureKind::Rate) {
-        if let Some(pair) = pair_of(rate, &tabled, settings) {
+        let column = columns
+            .get(&(rate.table_id, rate.table_col))
+            .map_or(&[][..], |v| v.as_slice());
+        if let Some(pair) = pair_of(rate, column, settings) {
             let key = (
                 rate.table_id.unwrap_or_default(),
+                pair.count.table_row.unwrap_or_default(),
+                rate.table_row.unwrap_or_default(),
                 rate.entity.clone(),
                 rate.indicator.clone(),
                 rate.stance,
+                pair.count.unit.clone(),
             );
             series.entry(key).or_default().push(pair);
         }
@@ -63,9 +91,9 @@ pub fn run(facts: &DocFacts<'_>, settings: &Settings) -> Vec<Finding> {
     out
 }
 
-fn pair_of<'a>(rate: &'a Measure, tabled: &[&'a Measure], settings: &Settings) -> Option<Pair<'a>> {
+fn pair_of<'a>(rate: &'a Measure, column: &[&'a Measure], settings: &Settings) -> Option<Pair<'a>> {
     let row = rate.table_row?;
-    let above: Vec<&Measure> = tabled
+    let above: Vec<&Measure> = column
         .iter()
         .copied()
         .filter(|m| {
@@ -120,7 +148,7 @@ fn drift(facts: &DocFacts<'_>, pairs: &[Pair]) -> Vec<Finding> {
     bases.sort_by(f64::total_cmp);
     let mid = bases.len() / 2;
     let median = match (bases.get(mid.wrapping_sub(1)), bases.get(mid)) {
-        (Some(a), Some(b)) if bases.len() % 2 == 0 => (a + b) / 2.0,
+        (Some(a), Some(b)) if bases.len().is_multiple_of(2) => (a + b) / 2.0,
         (_, Some(b)) => *b,
         _ => return Vec::new(),
     };
@@ -221,6 +249,27 @@ mod tests {
             ["2.0%", "2.0%", "2.0%", "2.0%"],
         ));
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn pairs_from_other_rows_or_prose_are_not_one_series() {
+        let mut all = targets(
+            ["250人", "500人", "750人", "1,200人"],
+            ["5.0%", "10.0%", "15.0%", "20.0%"],
+        );
+        // The last column's figures sit two rows lower: another series.
+        for m in all.iter_mut().filter(|m| m.table_col == Some(3)) {
+            m.table_row = m.table_row.map(|r| r + 2);
+        }
+        assert!(run_on(&all).is_empty());
+        let mut prose = targets(
+            ["250人", "500人", "750人", "1,200人"],
+            ["5.0%", "10.0%", "15.0%", "20.0%"],
+        );
+        for m in prose.iter_mut().filter(|m| m.table_col == Some(3)) {
+            m.source = MeasureSource::Prose;
+        }
+        assert!(run_on(&prose).is_empty());
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! `invalid_date`: a date that does not exist (`2月30日`, `令和0年`).
 //!
-//! Fires on a mention whose `problem` is set, or whose era year is below 1,
-//! except a mere era year past the era's end that still converted to a real
-//! date (`平成32年度`): that is `era_vs_western`'s warning.
+//! Fires on a mention whose era year is below 1, or whose `problem` is set
+//! and whose dates did not convert (no start; a closed range without an
+//! end). A problem on a mention that still converted is an era year past
+//! the era's end (`平成32年度` → 2020): that is `era_vs_western`'s warning.
 
-use super::common::{finding, past_era_end, Settings};
+use super::common::{converted, finding, Settings};
 use super::DocFacts;
 use crate::model::{DateMention, Finding, Severity};
 
@@ -22,7 +23,7 @@ fn check(facts: &DocFacts<'_>, d: &DateMention) -> Option<Finding> {
     if d.problem.is_none() && !era_zero {
         return None;
     }
-    if !era_zero && d.start.is_some() && past_era_end(d).is_some() {
+    if !era_zero && converted(d) {
         return None;
     }
     let why = match &d.problem {
@@ -51,6 +52,7 @@ mod tests {
     use super::*;
     use crate::check::testutil::{date, facts};
     use crate::model::DateKind;
+    use chrono::NaiveDate;
 
     fn run_on(dates: &[DateMention]) -> Vec<Finding> {
         run(&facts(&[], dates, &[]), &Settings::default())
@@ -87,7 +89,15 @@ mod tests {
         heisei.era = Some("平成".to_string());
         heisei.era_year = Some(32);
         heisei.problem = Some("平成32年 is past the end of 平成".to_string());
-        assert!(run_on(&[leap, heisei]).is_empty());
+        let mut range = date(
+            3,
+            "平成29年度～平成38年度",
+            DateKind::FiscalRange,
+            Some((2017, 4, 1)),
+        );
+        range.end = NaiveDate::from_ymd_opt(2027, 3, 31);
+        range.problem = Some("平成 ended in 2019 (平成31年): 平成38年 = 2026".to_string());
+        assert!(run_on(&[leap, heisei, range]).is_empty());
         assert!(run_on(&[]).is_empty());
     }
 }

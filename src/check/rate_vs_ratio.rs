@@ -112,7 +112,7 @@ fn compare(
         "{} ÷ {} = {}% ≠ {} (printed)",
         raw_of(num),
         raw_of(base),
-        fmt_num(ratio, rate.decimals + 2),
+        fmt_num(ratio, rate.decimals + 1),
         raw_of(rate)
     );
     f.measure_ids = ids(vec![rate.measure_id, num.measure_id, base.measure_id]);

@@ -97,12 +97,31 @@ pub fn run(facts: &DocFacts<'_>, _settings: &Settings) -> Vec<Finding> {
             Row { key, cells }
         })
         .collect();
+    if !facts.cells.iter().any(|c| c.text.contains(MARK)) {
+        return Vec::new();
+    }
+    // Unmarked cells by folded text: where a relisted label may point.
+    let mut labelled: BTreeMap<String, Vec<(usize, &Cell)>> = BTreeMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        for c in row.cells.iter().filter(|c| !c.text.contains(MARK)) {
+            let slot = labelled.entry(fold(&c.text)).or_default();
+            // The first cell of a row with that text is its label.
+            if slot.last().is_none_or(|(j, _)| *j != i) {
+                slot.push((i, c));
+            }
+        }
+    }
     rows.iter()
-        .filter_map(|row| check(facts, row, &rows))
+        .filter_map(|row| check(facts, row, &rows, &labelled))
         .collect()
 }
 
-fn check(facts: &DocFacts<'_>, row: &Row, rows: &[Row]) -> Option<Finding> {
+fn check(
+    facts: &DocFacts<'_>,
+    row: &Row,
+    rows: &[Row],
+    labelled: &BTreeMap<String, Vec<(usize, &Cell)>>,
+) -> Option<Finding> {
     let label_cell = row.cells.iter().copied().find(|c| c.text.contains(MARK))?;
     let label = fold(&label_cell.text);
     if label.is_empty() {
@@ -114,16 +133,12 @@ fn check(facts: &DocFacts<'_>, row: &Row, rows: &[Row]) -> Option<Finding> {
     }
     let here = (label_cell.line, label_cell.line_col);
     // Earlier rows holding the label, each with its label column.
-    let candidates: Vec<(&Row, &Cell)> = rows
-        .iter()
-        .filter_map(|r| {
-            let cell = r
-                .cells
-                .iter()
-                .copied()
-                .find(|c| !c.text.contains(MARK) && fold(&c.text) == label)?;
-            ((cell.line, cell.line_col) < here).then_some((r, cell))
-        })
+    let candidates: Vec<(&Row, &Cell)> = labelled
+        .get(&label)
+        .into_iter()
+        .flatten()
+        .filter(|(_, cell)| (cell.line, cell.line_col) < here)
+        .filter_map(|(i, cell)| Some((rows.get(*i)?, *cell)))
         .collect();
     let differences = |r: &Row, cell: &Cell| -> Vec<(u32, String, String)> {
         let theirs = r.after(cell.col);

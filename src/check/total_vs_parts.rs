@@ -37,26 +37,51 @@ pub fn run(facts: &DocFacts<'_>, settings: &Settings) -> Vec<Finding> {
         .filter(|m| m.measure != MeasureKind::Rate && is_exact(m))
         .collect();
     let mut groups: BTreeMap<GroupKey, Vec<&Measure>> = BTreeMap::new();
+    // Table columns and rows, so that a total looks only at its own line.
+    let mut columns: BTreeMap<(u32, u32), Vec<&Measure>> = BTreeMap::new();
+    let mut rows: BTreeMap<(u32, u32), Vec<&Measure>> = BTreeMap::new();
     for m in &summable {
         if let Some(key) = group_key(m) {
             groups.entry(key).or_default().push(m);
         }
     }
-    let labels = TotalLabels::new(facts.cells);
+    for m in facts.measures {
+        if let (Some(t), Some(r), Some(c)) = (m.table_id, m.table_row, m.table_col) {
+            columns.entry((t, c)).or_default().push(m);
+            rows.entry((t, r)).or_default().push(m);
+        }
+    }
+    let labels = Labels::new(facts.cells);
     let mut out = Vec::new();
     for total in &summable {
         if cumulative_span(total).is_some() {
             if let Some(parts) = period_parts(total, &groups) {
                 out.extend(compare(facts, settings, total, &parts, Shape::Period));
             }
-        } else if let Some(parts) = column_parts(total, &summable, &labels) {
+        } else if let Some(parts) = column_parts(
+            total,
+            line_of(&rows, total.table_id.zip(total.table_row)),
+            &labels,
+        ) {
             out.extend(compare(facts, settings, total, &parts, Shape::Column));
         }
-        if let Some(parts) = row_parts(total, &summable, &labels) {
+        if let Some(parts) = row_parts(
+            total,
+            line_of(&columns, total.table_id.zip(total.table_col)),
+            &labels,
+        ) {
             out.extend(compare(facts, settings, total, &parts, Shape::Row));
         }
     }
     out
+}
+
+/// The measures of one table row or column, from an index built once.
+fn line_of<'i, 'm>(
+    index: &'i BTreeMap<(u32, u32), Vec<&'m Measure>>,
+    at: Option<(u32, u32)>,
+) -> &'i [&'m Measure] {
+    at.and_then(|k| index.get(&k)).map_or(&[], |v| v.as_slice())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,16 +115,21 @@ fn period_parts<'a>(
     super::common::covers_exactly(&years, start, end).then_some(parts)
 }
 
+/// What a row's (or column's) label says it is, when it is not a plain item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TotalKind {
+enum Role {
+    /// `うち…` (of which): a breakdown of the line above, never a part.
+    Breakdown,
+    /// `小計`, a bare `計`, or `X計` (`普通会計計`): sums the items since the previous total.
     Sub,
+    /// `合計`, `総計`, `総合計`, `累計` (also ending a label: `事業費合計`).
     Grand,
 }
 
-/// What a label says about its row or column: `小計` is a subtotal;
-/// `計`, `合計`, `総計`, `累計` (alone or ending a longer label such as
-/// `事業費合計`) a total. `計画`, `会計`, `合計特殊出生率` are not.
-fn total_kind(label: &str) -> Option<TotalKind> {
+/// Words ending in 計 that are not totals (`会計`, `設計`, `統計`, `家計`…).
+const NOT_TOTAL_BEFORE_KEI: &str = "会設統生家時推余早主";
+
+fn role(label: &str) -> Option<Role> {
     let mut s: String = label.chars().filter(|c| !c.is_whitespace()).collect();
     // A trailing unit note does not change what the label is: `合計(人)`.
     if let Some(open) = s.rfind(['(', '（']) {
@@ -108,143 +138,171 @@ fn total_kind(label: &str) -> Option<TotalKind> {
         }
     }
     let s = s.trim_matches(|c: char| "()（）【】[]<>＜＞〔〕・:：■□○●".contains(c));
-    if s.ends_with("小計") {
-        Some(TotalKind::Sub)
-    } else if s == "計" || ["合計", "総計", "累計"].iter().any(|w| s.ends_with(w)) {
-        Some(TotalKind::Grand)
-    } else {
-        None
+    if s.starts_with("うち") || s.starts_with("内訳") {
+        return Some(Role::Breakdown);
+    }
+    if ["合計", "総計", "累計"].iter().any(|w| s.ends_with(w)) {
+        return Some(Role::Grand);
+    }
+    let mut rev = s.chars().rev();
+    match (rev.next(), rev.next()) {
+        (Some('計'), None) => Some(Role::Sub),
+        (Some('計'), Some(before)) if !NOT_TOTAL_BEFORE_KEI.contains(before) => Some(Role::Sub),
+        _ => None,
     }
 }
 
-/// Total rows and columns as the cells label them.
-struct TotalLabels {
-    rows: BTreeMap<(u32, u32), TotalKind>,
-    cols: BTreeMap<(u32, u32), TotalKind>,
+/// Roles of rows and columns as the cells label them. A row's label is its
+/// first text cell; a column's, its header. Only where the table has no
+/// label does a measure's own indicator or period label stand in (the
+/// indicator of a table measure may be the table's caption).
+struct Labels {
+    rows: BTreeMap<(u32, u32), Option<Role>>,
+    cols: BTreeMap<(u32, u32), Option<Role>>,
 }
 
-impl TotalLabels {
+impl Labels {
     fn new(cells: &[Cell]) -> Self {
-        let mut rows = BTreeMap::new();
-        let mut cols = BTreeMap::new();
+        let mut rows: BTreeMap<(u32, u32), (u32, Option<Role>)> = BTreeMap::new();
+        let mut cols: BTreeMap<(u32, u32), Option<Role>> = BTreeMap::new();
         for c in cells {
             if c.is_header {
                 let last = c.header.rsplit(" / ").next().unwrap_or("");
-                if let Some(k) = total_kind(&c.text).or_else(|| total_kind(last)) {
-                    cols.insert((c.table_id, c.col), k);
-                }
-            } else if c.value.is_none() {
-                if let Some(k) = total_kind(&c.text).or_else(|| total_kind(&c.row_label)) {
-                    rows.insert((c.table_id, c.row), k);
+                let r = role(last).or_else(|| role(&c.text));
+                let slot = cols.entry((c.table_id, c.col)).or_default();
+                *slot = slot.or(r);
+            } else if c.value.is_none() && !c.text.trim().is_empty() {
+                let first = rows
+                    .entry((c.table_id, c.row))
+                    .or_insert((c.col, role(&c.text)));
+                if c.col < first.0 {
+                    *first = (c.col, role(&c.text));
                 }
             }
         }
-        TotalLabels { rows, cols }
+        Labels {
+            rows: rows.into_iter().map(|(k, (_, r))| (k, r)).collect(),
+            cols,
+        }
     }
 
-    fn row(&self, m: &Measure) -> Option<TotalKind> {
+    fn row_role(&self, table: u32, row: u32) -> Option<Role> {
+        self.rows.get(&(table, row)).copied().flatten()
+    }
+
+    fn col_role(&self, table: u32, col: u32) -> Option<Role> {
+        self.cols.get(&(table, col)).copied().flatten()
+    }
+
+    fn row(&self, m: &Measure) -> Option<Role> {
         let at = (m.table_id?, m.table_row?);
-        self.rows
-            .get(&at)
-            .copied()
-            .or_else(|| m.indicator.as_deref().and_then(total_kind))
+        match self.rows.get(&at) {
+            Some(r) => *r,
+            None => m.indicator.as_deref().and_then(role),
+        }
     }
 
-    fn col(&self, m: &Measure) -> Option<TotalKind> {
+    fn col(&self, m: &Measure) -> Option<Role> {
         let at = (m.table_id?, m.table_col?);
-        self.cols
-            .get(&at)
-            .copied()
-            .or_else(|| m.period_label.as_deref().and_then(total_kind))
+        match self.cols.get(&at) {
+            Some(r) => *r,
+            None => m.period_label.as_deref().and_then(role),
+        }
     }
 }
 
 /// Walks from the total towards the start of its column (or row) and keeps
 /// what it adds up: plain items, and subtotals in place of the items they
-/// already sum. Stops at the previous total of the same or higher level.
-/// `lines` holds, nearest first, each position's total kind and measures.
+/// already sum; breakdowns (`うち…`) are skipped. Stops at the previous
+/// total of the same or higher level, and where the run of figures ends (a
+/// position whose figures cannot be added to the total: another stance,
+/// unit or period, a code or a year in a neighbouring column). Positions
+/// with no figure (`－`) and rates are passed over. Gives up on a position
+/// with an approximate figure or two candidates.
+/// `lines` holds, nearest first, each position's role and measures.
 fn collect<'a>(
-    kind: TotalKind,
-    lines: Vec<(Option<TotalKind>, Vec<&'a Measure>)>,
+    total: &Measure,
+    role: Role,
+    lines: Vec<(Option<Role>, Vec<&'a Measure>)>,
+    fits: impl Fn(&Measure) -> bool,
 ) -> Option<Vec<&'a Measure>> {
     let mut parts = Vec::new();
     let mut covered = false;
-    for (line_kind, measures) in lines {
-        match (kind, line_kind) {
-            (_, Some(TotalKind::Grand)) | (TotalKind::Sub, Some(TotalKind::Sub)) => break,
-            (TotalKind::Grand, Some(TotalKind::Sub)) => covered = true,
+    for (line_role, measures) in lines {
+        let figures: Vec<&Measure> = measures
+            .into_iter()
+            .filter(|m| m.measure != MeasureKind::Rate)
+            .collect();
+        if figures.is_empty() {
+            continue;
+        }
+        match (role, line_role) {
+            (_, Some(Role::Breakdown)) => continue,
+            (_, Some(Role::Grand)) | (Role::Sub, Some(Role::Sub)) => break,
+            (_, Some(Role::Sub)) => covered = true,
             (_, None) if covered => continue,
             (_, None) => {}
         }
-        // Two figures in one cell position: no way to tell which one is the part.
-        if measures.len() != 1 {
+        if figures.iter().any(|m| !is_exact(m)) {
             return None;
         }
-        parts.extend(measures);
+        let mut addable_here = figures.into_iter().filter(|p| addable(total, p) && fits(p));
+        match (addable_here.next(), addable_here.next()) {
+            (Some(p), None) => parts.push(p),
+            (None, _) => break,
+            (Some(_), Some(_)) => return None,
+        }
     }
     (parts.len() >= 2).then_some(parts)
 }
 
 fn row_parts<'a>(
     total: &Measure,
-    summable: &[&'a Measure],
-    labels: &TotalLabels,
+    column: &[&'a Measure],
+    labels: &Labels,
 ) -> Option<Vec<&'a Measure>> {
-    let kind = labels.row(total)?;
-    let (table, row, col) = (total.table_id?, total.table_row?, total.table_col?);
+    let role = labels.row(total).filter(|r| *r != Role::Breakdown)?;
+    let (table, row) = (total.table_id?, total.table_row?);
     let mut by_row: BTreeMap<u32, Vec<&Measure>> = BTreeMap::new();
-    for p in summable.iter().copied() {
-        if p.table_id == Some(table)
-            && p.table_col == Some(col)
-            && p.table_row.is_some_and(|r| r < row)
-            && (p.fy_start, p.fy_end) == (total.fy_start, total.fy_end)
-            && addable(total, p)
-        {
-            by_row
-                .entry(p.table_row.unwrap_or(row))
-                .or_default()
-                .push(p);
+    for p in column.iter().copied() {
+        if let Some(r) = p.table_row.filter(|r| *r < row) {
+            by_row.entry(r).or_default().push(p);
         }
     }
     let lines = by_row
         .into_iter()
         .rev()
-        .map(|(r, ms)| (labels.rows.get(&(table, r)).copied(), ms))
+        .map(|(r, ms)| (labels.row_role(table, r), ms))
         .collect();
-    collect(kind, lines)
+    collect(total, role, lines, |p| {
+        (p.fy_start, p.fy_end) == (total.fy_start, total.fy_end)
+    })
 }
 
 fn column_parts<'a>(
     total: &Measure,
-    summable: &[&'a Measure],
-    labels: &TotalLabels,
+    row: &[&'a Measure],
+    labels: &Labels,
 ) -> Option<Vec<&'a Measure>> {
-    let kind = labels.col(total)?;
-    let (table, row, col) = (total.table_id?, total.table_row?, total.table_col?);
-    let within = |p: &Measure| match (total.fy_start, total.fy_end, p.fy_start, p.fy_end) {
-        (Some(s), Some(e), Some(a), Some(b)) => s <= a && b <= e,
-        _ => true,
-    };
+    let role = labels.col(total).filter(|r| *r != Role::Breakdown)?;
+    let (table, col) = (total.table_id?, total.table_col?);
     let mut by_col: BTreeMap<u32, Vec<&Measure>> = BTreeMap::new();
-    for p in summable.iter().copied() {
-        if p.table_id == Some(table)
-            && p.table_row == Some(row)
-            && p.table_col.is_some_and(|c| c < col)
-            && within(p)
-            && addable(total, p)
-        {
-            by_col
-                .entry(p.table_col.unwrap_or(col))
-                .or_default()
-                .push(p);
+    for p in row.iter().copied() {
+        if let Some(c) = p.table_col.filter(|c| *c < col) {
+            by_col.entry(c).or_default().push(p);
         }
     }
     let lines = by_col
         .into_iter()
         .rev()
-        .map(|(c, ms)| (labels.cols.get(&(table, c)).copied(), ms))
+        .map(|(c, ms)| (labels.col_role(table, c), ms))
         .collect();
-    collect(kind, lines)
+    collect(total, role, lines, |p| {
+        match (total.fy_start, total.fy_end, p.fy_start, p.fy_end) {
+            (Some(s), Some(e), Some(a), Some(b)) => s <= a && b <= e,
+            _ => true,
+        }
+    })
 }
 
 fn compare(
@@ -455,21 +513,88 @@ mod tests {
     }
 
     #[test]
+    fn the_run_of_parts_ends_at_a_figure_of_another_kind() {
+        use Stance::{Achieved, Planned};
+        // 予算事業ID 1 and 予算年度 2024 sit left of an 執行額 column; the
+        // 計（歳出予算現額合計） column must not add them up.
+        let mut measures = vec![
+            measure(1, 1, 0, Planned, (2024, 2024), "1"),
+            measure(2, 1, 1, Planned, (2024, 2024), "2024"),
+            measure(3, 1, 2, Achieved, (2024, 2024), "11,200,834"),
+            measure(4, 1, 3, Planned, (2024, 2024), "33,498,000"),
+        ];
+        measures[3].period_label = Some("計（歳出予算現額合計）".to_string());
+        assert!(run_on(&measures, &[]).is_empty());
+        // A gap with no figure (`－`) or a rate column does not end the run.
+        let mut measures = vec![
+            measure(1, 1, 0, Planned, (2022, 2022), "100"),
+            measure(2, 1, 1, Planned, (2022, 2022), "12.5%"),
+            measure(3, 1, 3, Planned, (2023, 2023), "150"),
+            measure(4, 1, 4, Planned, (2022, 2023), "260"),
+        ];
+        measures[3].cumulative = false;
+        measures[3].period_label = Some("計".to_string());
+        assert_eq!(run_on(&measures, &[]).len(), 1);
+        // An approximate part makes the sum unknowable.
+        measures[2].approx = true;
+        assert!(run_on(&measures, &[]).is_empty());
+    }
+
+    #[test]
     fn labels_that_only_contain_kei_are_not_totals() {
-        for label in ["計画", "会計", "合計特殊出生率", "設計"] {
-            assert_eq!(total_kind(label), None, "{label}");
+        for label in ["計画", "会計", "合計特殊出生率", "設計", "統計", "一般会計"]
+        {
+            assert_eq!(role(label), None, "{label}");
         }
         for label in [
-            "計",
             "合 計",
             "総計",
+            "総合計",
             "取組期間累計",
-            "小計",
             "【合計】",
             "合計(人)",
         ] {
-            assert!(total_kind(label).is_some(), "{label}");
+            assert_eq!(role(label), Some(Role::Grand), "{label}");
         }
+        for label in ["計", "小計", "普通会計計", "県計"] {
+            assert_eq!(role(label), Some(Role::Sub), "{label}");
+        }
+        assert_eq!(role("うち基準内繰入金"), Some(Role::Breakdown));
+    }
+
+    #[test]
+    fn breakdown_rows_and_x_kei_subtotals() {
+        use Stance::Achieved;
+        // 一般行政 30, 教育 29, 普通会計計 59, うち… 12, 公営企業等会計計 4, 総合計 63.
+        let rows = [
+            ("一般行政", "30"),
+            ("教育", "29"),
+            ("普通会計計", "59"),
+            ("うち消防", "12"),
+            ("公営企業等会計計", "4"),
+            ("総合計", "63"),
+        ];
+        let mut measures = Vec::new();
+        let mut cells = Vec::new();
+        for (i, (label, raw)) in rows.iter().enumerate() {
+            let r = i as u32 + 1;
+            measures.push(measure(r, r, 1, Achieved, (2019, 2019), raw));
+            cells.push(cell(1, r, 0, 10 + r, label));
+        }
+        assert!(run_on(&measures, &cells).is_empty());
+        measures[5] = measure(6, 6, 1, Achieved, (2019, 2019), "64");
+        let found = run_on(&measures, &cells);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].measure_ids, "3 5 6");
+    }
+
+    #[test]
+    fn a_caption_as_indicator_does_not_make_every_row_a_total() {
+        let (mut measures, cells) = table_with_total("245人");
+        for m in &mut measures {
+            m.indicator = Some("学生数合計".to_string());
+        }
+        assert!(run_on(&measures, &cells).is_empty());
     }
 
     #[test]

@@ -65,7 +65,18 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<FoundDate> {
     // A bare `3年度` belongs to the era named last, in this text or before it.
     let mut local = *ctx;
     let mut i = 0;
-    while i < cs.len() {
+    while let Some(&c) = cs.get(i) {
+        // Most chars cannot start a mention; skip them cheaply.
+        if !(c.is_ascii_digit()
+            || is_kanji_numeral(c)
+            || matches!(
+                c,
+                '明' | '大' | '昭' | '平' | '令' | '元' | 'M' | 'T' | 'S' | 'H' | 'R'
+            ))
+        {
+            i += 1;
+            continue;
+        }
         let sequence = sequence_before(&cs, i);
         let at = sequence.map_or(i, |(_, after)| after);
         match mention_at(&cs, at, &local) {
@@ -132,11 +143,41 @@ impl Era {
 }
 
 const ERAS: &[Era] = &[
-    Era { name: "明治", abbrev: 'M', offset: 1867, start: (1868, 1, 25), last_year: Some(45) },
-    Era { name: "大正", abbrev: 'T', offset: 1911, start: (1912, 7, 30), last_year: Some(15) },
-    Era { name: "昭和", abbrev: 'S', offset: 1925, start: (1926, 12, 25), last_year: Some(64) },
-    Era { name: "平成", abbrev: 'H', offset: 1988, start: (1989, 1, 8), last_year: Some(31) },
-    Era { name: "令和", abbrev: 'R', offset: 2018, start: (2019, 5, 1), last_year: None },
+    Era {
+        name: "明治",
+        abbrev: 'M',
+        offset: 1867,
+        start: (1868, 1, 25),
+        last_year: Some(45),
+    },
+    Era {
+        name: "大正",
+        abbrev: 'T',
+        offset: 1911,
+        start: (1912, 7, 30),
+        last_year: Some(15),
+    },
+    Era {
+        name: "昭和",
+        abbrev: 'S',
+        offset: 1925,
+        start: (1926, 12, 25),
+        last_year: Some(64),
+    },
+    Era {
+        name: "平成",
+        abbrev: 'H',
+        offset: 1988,
+        start: (1989, 1, 8),
+        last_year: Some(31),
+    },
+    Era {
+        name: "令和",
+        abbrev: 'R',
+        offset: 2018,
+        start: (2019, 5, 1),
+        last_year: None,
+    },
 ];
 
 fn era_info(era: &str) -> Option<&'static Era> {
@@ -149,7 +190,11 @@ const WEEKDAYS: &str = "月火水木金土日";
 
 fn weekday_kanji(w: Weekday) -> String {
     let i = w.num_days_from_monday() as usize;
-    WEEKDAYS.chars().nth(i).map(String::from).unwrap_or_default()
+    WEEKDAYS
+        .chars()
+        .nth(i)
+        .map(String::from)
+        .unwrap_or_default()
 }
 
 fn fold(c: char) -> char {
@@ -162,7 +207,9 @@ fn fold(c: char) -> char {
 }
 
 fn starts_with(cs: &[char], i: usize, word: &str) -> bool {
-    word.chars().enumerate().all(|(k, w)| cs.get(i + k) == Some(&w))
+    word.chars()
+        .enumerate()
+        .all(|(k, w)| cs.get(i + k) == Some(&w))
 }
 
 fn skip_spaces(cs: &[char], mut i: usize) -> usize {
@@ -173,7 +220,10 @@ fn skip_spaces(cs: &[char], mut i: usize) -> usize {
 }
 
 fn is_kanji_numeral(c: char) -> bool {
-    "〇一二三四五六七八九十百千".contains(c)
+    matches!(
+        c,
+        '〇' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '千'
+    )
 }
 
 /// An integer at `i`: ASCII digits, or kanji numerals when `kanji`.
@@ -193,7 +243,11 @@ fn int_at(cs: &[char], i: usize, kanji: bool) -> Option<(Option<i64>, usize, usi
     }
     let s: String = cs.get(i..end)?.iter().collect();
     let v = kanji_number(&s)?;
-    let count = if s.contains(['十', '百', '千']) { v.to_string().len() } else { end - i };
+    let count = if s.contains(['十', '百', '千']) {
+        v.to_string().len()
+    } else {
+        end - i
+    };
     Some(((v.abs() < 1e15).then_some(v as i64), end, count))
 }
 
@@ -276,7 +330,10 @@ impl Point {
         let none = || "no such date".to_string();
         let span = if self.fiscal {
             let end_year = y.checked_add(1).ok_or_else(none)?;
-            (ymd(y.into(), 4, 1).ok_or_else(none)?, ymd(end_year.into(), 3, 31).ok_or_else(none)?)
+            (
+                ymd(y.into(), 4, 1).ok_or_else(none)?,
+                ymd(end_year.into(), 3, 31).ok_or_else(none)?,
+            )
         } else {
             match (self.month, self.day) {
                 (Some(m), Some(d)) => {
@@ -287,7 +344,10 @@ impl Point {
                     let first = ymd(y.into(), m, 1).ok_or_else(none)?;
                     (first, month_end(first).ok_or_else(none)?)
                 }
-                _ => (ymd(y.into(), 1, 1).ok_or_else(none)?, ymd(y.into(), 12, 31).ok_or_else(none)?),
+                _ => (
+                    ymd(y.into(), 1, 1).ok_or_else(none)?,
+                    ymd(y.into(), 12, 31).ok_or_else(none)?,
+                ),
             }
         };
         Ok(Some(span))
@@ -300,19 +360,35 @@ impl Point {
         if let (Some(last), Some(last_year)) = (e.last_day(), e.last_year) {
             if span.0 > last {
                 let w = self.western()?;
-                return Some(format!("{} ended in {} ({}{}年): {}{}年 = {}", e.name, last.year(), e.name, last_year, e.name, y, w));
+                return Some(format!(
+                    "{} ended in {} ({}{}年): {}{}年 = {}",
+                    e.name,
+                    last.year(),
+                    e.name,
+                    last_year,
+                    e.name,
+                    y,
+                    w
+                ));
             }
         }
         let first = e.first_day()?;
         if span.1 < first {
-            return Some(format!("{} began on {}: {}{}年 is before it", e.name, first, e.name, y));
+            return Some(format!(
+                "{} began on {}: {}{}年 is before it",
+                e.name, first, e.name, y
+            ));
         }
         None
     }
 }
 
 fn ymd(y: i64, m: i64, d: i64) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, u32::try_from(m).ok()?, u32::try_from(d).ok()?)
+    NaiveDate::from_ymd_opt(
+        i32::try_from(y).ok()?,
+        u32::try_from(m).ok()?,
+        u32::try_from(d).ok()?,
+    )
 }
 
 fn month_end(first: NaiveDate) -> Option<NaiveDate> {
@@ -322,7 +398,8 @@ fn month_end(first: NaiveDate) -> Option<NaiveDate> {
 /// A year printed at `i`, before its `年`/`年度`.
 fn head_at(cs: &[char], i: usize, ctx: &DateContext) -> Option<Point> {
     let prev = i.checked_sub(1).and_then(|p| cs.get(p)).copied();
-    let glued = prev.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == ',' || c == '第');
+    let glued =
+        prev.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == ',' || c == '第');
     let c = *cs.get(i)?;
     let mk = |end, system, year| Point {
         start: i,
@@ -354,7 +431,11 @@ fn head_at(cs: &[char], i: usize, ctx: &DateContext) -> Option<Point> {
         if glued || prev.is_some_and(|p| p.is_alphabetic() && p.is_ascii()) {
             return None;
         }
-        let k = if cs.get(i + 1) == Some(&' ') { i + 2 } else { i + 1 };
+        let k = if cs.get(i + 1) == Some(&' ') {
+            i + 2
+        } else {
+            i + 1
+        };
         let (y, end, n) = int_at(cs, k, false)?;
         let y = y?;
         let after = cs.get(end).copied();
@@ -376,7 +457,12 @@ fn head_at(cs: &[char], i: usize, ctx: &DateContext) -> Option<Point> {
     }
     // 2021, 二〇二一: four digits in the range of modern years.
     if let Some((Some(y), end, 4)) = int_at(cs, i, true) {
-        if (1868..=2200).contains(&y) && !cs.get(i..end)?.iter().any(|&k| "十百千".contains(k)) {
+        if (1868..=2200).contains(&y)
+            && !cs
+                .get(i..end)?
+                .iter()
+                .any(|&k| matches!(k, '十' | '百' | '千'))
+        {
             let mut p = mk(end, System::Western, Some(y));
             // 2021(令和3)年度: the era year beside it.
             if cs.get(end) == Some(&'(') {
@@ -409,7 +495,10 @@ fn pair(western: &mut Point, era: &Point) {
     western.western_stated = western.year;
     if let System::Era(e) = era.system {
         western.paired_era = Some((e, era.year));
-        let converted = era.year.and_then(|y| i32::try_from(y).ok()).and_then(|y| era_to_western(e.name, y));
+        let converted = era
+            .year
+            .and_then(|y| i32::try_from(y).ok())
+            .and_then(|y| era_to_western(e.name, y));
         if converted.map(i64::from) != western.year {
             let shown = era.year.map_or_else(|| "?".to_string(), |y| y.to_string());
             western.pair_problem = Some(format!(
@@ -505,7 +594,9 @@ fn month_day(cs: &[char], p: &mut Point, kanji_units: bool) -> bool {
 /// `6月2日` with no year of its own.
 fn month_day_at(cs: &[char], i: usize) -> Option<Point> {
     let prev = i.checked_sub(1).and_then(|p| cs.get(p)).copied();
-    if prev.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == '/' || c == '第' || is_kanji_numeral(c)) {
+    if prev.is_some_and(|c| {
+        c.is_ascii_alphanumeric() || c == '.' || c == '/' || c == '第' || is_kanji_numeral(c)
+    }) {
         return None;
     }
     let mut p = Point {
@@ -535,7 +626,10 @@ fn weekday_after(cs: &[char], p: &mut Point) {
     if p.day.is_none() || cs.get(p.end) != Some(&'(') {
         return;
     }
-    let Some(&w) = cs.get(p.end + 1).filter(|c| WEEKDAYS.contains(**c)) else {
+    let Some(&w) = cs
+        .get(p.end + 1)
+        .filter(|c| matches!(c, '月' | '火' | '水' | '木' | '金' | '土' | '日'))
+    else {
         return;
     };
     let mut k = p.end + 2;
@@ -565,19 +659,32 @@ fn point_at(cs: &[char], i: usize, ctx: &DateContext) -> Option<Point> {
 /// The far end of a range: a full point, or a number that borrows its
 /// year system (and month) from the near end.
 fn far_end(cs: &[char], i: usize, near: &Point, ctx: &DateContext) -> Option<Point> {
-    if near.bare {
-        // 平成19～20年度, 2021～2025年度, 平成22～26年: the number borrows the era.
+    let year_only = near.month.is_none();
+    if year_only {
+        // 平成19～20年度, 2021～2025年度, 平成22～26年, H21～27年度,
+        // 令和4年～10年: the number borrows the near end's era.
         if let Some((y, k, n)) = int_at(cs, i, true) {
             let mut p = near.clone();
+            // 2024～25年度: a short western year keeps the near end's century.
+            let y = match (near.system, near.year, y) {
+                (System::Western, Some(ny), Some(fy)) if n <= 2 => Some(ny - ny % 100 + fy),
+                _ => y,
+            };
             (p.start, p.end, p.year) = (i, k, y);
             p.western_stated = None;
             p.paired_era = None;
             p.pair_problem = None;
             let q = complete(cs, p);
-            return (n <= 4 && !q.bare && q.month.is_none()).then_some(q);
+            let suffixed = q.end > k && !q.bare && q.month.is_none();
+            if near.bare || suffixed {
+                return (n <= 4 && suffixed).then_some(q);
+            }
         }
     }
-    if let Some(mut p) = head_at(cs, i, ctx).map(|h| complete(cs, h)).filter(|p| !p.bare) {
+    if let Some(mut p) = head_at(cs, i, ctx)
+        .map(|h| complete(cs, h))
+        .filter(|p| !p.bare)
+    {
         weekday_after(cs, &mut p);
         return Some(p);
     }
@@ -590,7 +697,9 @@ fn far_end(cs: &[char], i: usize, near: &Point, ctx: &DateContext) -> Option<Poi
         p.inferred = near.inferred;
         // 12月1日～1月15日 ends in the next year.
         let earlier = (p.month, p.day) < (near.month, near.day.or(Some(1)));
-        p.year = near.year.map(|y| if earlier { y.saturating_add(1) } else { y });
+        p.year = near
+            .year
+            .map(|y| if earlier { y.saturating_add(1) } else { y });
         weekday_after(cs, &mut p);
         return Some(p);
     }
@@ -658,12 +767,24 @@ fn mention_at(cs: &[char], i: usize, ctx: &DateContext) -> Option<Mention> {
     }
     let length = if range { length_after(cs, end) } else { None };
     let sequence = sequence_after(cs, end);
-    Some(Mention { near, far, range, start: i, end, length, sequence })
+    Some(Mention {
+        near,
+        far,
+        range,
+        start: i,
+        end,
+        length,
+        sequence,
+    })
 }
 
 fn infer_year(p: &mut Point, ctx: &DateContext) {
     let year = match (ctx.fiscal_year, ctx.doc_date, p.month) {
-        (Some(fy), _, Some(m)) => Some(if (1..=3).contains(&m) { i64::from(fy) + 1 } else { i64::from(fy) }),
+        (Some(fy), _, Some(m)) => Some(if (1..=3).contains(&m) {
+            i64::from(fy) + 1
+        } else {
+            i64::from(fy)
+        }),
         (None, Some(d), _) => Some(i64::from(d.year())),
         _ => None,
     };
@@ -705,7 +826,10 @@ impl Mention {
         let near = &self.near;
         let mut problems: Vec<String> = Vec::new();
         let near_span = near.span().map_err(|e| problems.push(e)).ok().flatten();
-        let far_span = self.far.as_ref().and_then(|f| f.span().map_err(|e| problems.push(e)).ok().flatten());
+        let far_span = self
+            .far
+            .as_ref()
+            .and_then(|f| f.span().map_err(|e| problems.push(e)).ok().flatten());
         for (p, s) in [(Some(near), near_span), (self.far.as_ref(), far_span)] {
             if let (Some(p), Some(s)) = (p, s) {
                 problems.extend(p.era_problem(s));
@@ -724,7 +848,11 @@ impl Mention {
             },
         };
         let date_start = near_span.map(|s| s.0);
-        let date_end = if self.range { far_span.map(|s| s.1) } else { near_span.map(|s| s.1) };
+        let date_end = if self.range {
+            far_span.map(|s| s.1)
+        } else {
+            near_span.map(|s| s.1)
+        };
         if let (Some(s), Some(e)) = (date_start, date_end) {
             if e < s {
                 problems.push("range ends before it starts".to_string());
@@ -749,7 +877,10 @@ impl Mention {
             kind,
             start: self.start,
             end: raw_end,
-            raw: orig.get(self.start..raw_end).map(|s| s.iter().collect()).unwrap_or_default(),
+            raw: orig
+                .get(self.start..raw_end)
+                .map(|s| s.iter().collect())
+                .unwrap_or_default(),
             era: era.map(|e| e.name),
             era_year: era_year.and_then(|y| i32::try_from(y).ok()),
             date_start,
@@ -765,5 +896,717 @@ impl Mention {
             sequence: self.sequence,
             problem: (!problems.is_empty()).then(|| problems.join("; ")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        match NaiveDate::from_ymd_opt(y, m, day) {
+            Some(x) => x,
+            None => panic!("bad test date {y}-{m}-{day}"),
+        }
+    }
+
+    fn iso(x: Option<NaiveDate>) -> String {
+        x.map(|x| x.to_string()).unwrap_or_default()
+    }
+
+    /// (raw, kind, start, end) of every mention, for comparing with gold rows.
+    fn brief(text: &str, ctx: &DateContext) -> Vec<(String, &'static str, String, String)> {
+        find_dates(text, ctx)
+            .into_iter()
+            .map(|f| (f.raw, f.kind.as_str(), iso(f.date_start), iso(f.date_end)))
+            .collect()
+    }
+
+    fn row(
+        raw: &str,
+        kind: &'static str,
+        start: &str,
+        end: &str,
+    ) -> (String, &'static str, String, String) {
+        (raw.to_string(), kind, start.to_string(), end.to_string())
+    }
+
+    fn only(text: &str) -> FoundDate {
+        only_in(text, &DateContext::default())
+    }
+
+    fn only_in(text: &str, ctx: &DateContext) -> FoundDate {
+        let mut all = find_dates(text, ctx);
+        assert_eq!(all.len(), 1, "{text:?}: {all:?}");
+        match all.pop() {
+            Some(f) => f,
+            None => panic!("no date in {text:?}"),
+        }
+    }
+
+    const NONE: DateContext = DateContext {
+        fiscal_year: None,
+        doc_date: None,
+        era: None,
+    };
+
+    #[test]
+    fn era_conversion() {
+        assert_eq!(era_to_western("令和", 1), Some(2019));
+        assert_eq!(era_to_western("平成", 31), Some(2019));
+        assert_eq!(era_to_western("平成", 32), Some(2020));
+        assert_eq!(era_to_western("昭和", 64), Some(1989));
+        assert_eq!(era_to_western("大正", 1), Some(1912));
+        assert_eq!(era_to_western("明治", 1), Some(1868));
+        assert_eq!(era_to_western("R", 4), Some(2022));
+        assert_eq!(era_to_western("Ｈ", 30), Some(2018));
+        assert_eq!(era_to_western("S", 50), Some(1975));
+        assert_eq!(era_to_western("令和", 0), None);
+        assert_eq!(era_to_western("令和", -3), None);
+        assert_eq!(era_to_western("天平", 3), None);
+        assert_eq!(era_to_western("", 3), None);
+        assert_eq!(era_to_western("令和", i32::MAX), None);
+    }
+
+    #[test]
+    fn era_boundaries() {
+        assert_eq!(era_of(d(1989, 1, 7)), Some(("昭和", 64)));
+        assert_eq!(era_of(d(1989, 1, 8)), Some(("平成", 1)));
+        assert_eq!(era_of(d(2019, 4, 30)), Some(("平成", 31)));
+        assert_eq!(era_of(d(2019, 5, 1)), Some(("令和", 1)));
+        assert_eq!(era_of(d(1926, 12, 24)), Some(("大正", 15)));
+        assert_eq!(era_of(d(1926, 12, 25)), Some(("昭和", 1)));
+        assert_eq!(era_of(d(1912, 7, 29)), Some(("明治", 45)));
+        assert_eq!(era_of(d(1912, 7, 30)), Some(("大正", 1)));
+        assert_eq!(era_of(d(1868, 1, 25)), Some(("明治", 1)));
+        assert_eq!(era_of(d(1868, 1, 24)), None);
+    }
+
+    #[test]
+    fn fiscal_year_edges() {
+        let f = only("令和4年度");
+        assert_eq!(
+            (f.date_start, f.date_end),
+            (Some(d(2022, 4, 1)), Some(d(2023, 3, 31)))
+        );
+        assert_eq!((f.fy_start, f.fy_end), (Some(2022), Some(2022)));
+        // March of 令和5 is still fiscal 2022: the heading's year decides.
+        let ctx = DateContext {
+            fiscal_year: Some(2022),
+            ..NONE
+        };
+        let m = only_in("3月31日", &ctx);
+        assert_eq!(m.date_start, Some(d(2023, 3, 31)));
+        let a = only_in("4月1日", &ctx);
+        assert_eq!(a.date_start, Some(d(2022, 4, 1)));
+        let r5 = only("令和5年3月");
+        assert_eq!(
+            (r5.date_start, r5.date_end),
+            (Some(d(2023, 3, 1)), Some(d(2023, 3, 31)))
+        );
+    }
+
+    #[test]
+    fn first_year_gan() {
+        let f = only("令和元年");
+        assert_eq!(
+            (f.era, f.era_year, f.date_start),
+            (Some("令和"), Some(1), Some(d(2019, 1, 1)))
+        );
+        let g = only("令和元年度");
+        assert_eq!(g.fy_start, Some(2019));
+        let ctx = DateContext {
+            era: Some("令和"),
+            ..NONE
+        };
+        let h = only_in("元年度", &ctx);
+        assert_eq!((h.era_year, h.fy_start), (Some(1), Some(2019)));
+        assert!(find_dates("元年度", &NONE).is_empty());
+        assert!(find_dates("元気な町", &ctx).is_empty());
+    }
+
+    #[test]
+    fn gold_seed_000() {
+        assert_eq!(
+            brief(" 平成21年6月", &NONE),
+            vec![row("平成21年6月", "month", "2009-06-01", "2009-06-30")]
+        );
+        assert_eq!(
+            brief("○平成18年4月 人づくり戦略チーム設置", &NONE),
+            vec![row("平成18年4月", "month", "2006-04-01", "2006-04-30")]
+        );
+        assert_eq!(
+            brief("○平成19年9月 「あおもりを愛する人づくり戦略」策定", &NONE),
+            vec![row("平成19年9月", "month", "2007-09-01", "2007-09-30")]
+        );
+        assert_eq!(
+            brief("○平成19年10月 青森県人づくり戦略推進会議設置", &NONE),
+            vec![row("平成19年10月", "month", "2007-10-01", "2007-10-31")]
+        );
+        assert_eq!(
+            brief("<平成19～20年度> <平成21～22年度>", &NONE),
+            vec![
+                row("平成19～20年度", "fiscal_range", "2007-04-01", "2009-03-31"),
+                row("平成21～22年度", "fiscal_range", "2009-04-01", "2011-03-31"),
+            ]
+        );
+        for (line, raw, start, end) in [
+            ("<平成21年度>", "平成21年度", "2009-04-01", "2010-03-31"),
+            ("<平成19年度>", "平成19年度", "2007-04-01", "2008-03-31"),
+            ("<平成20年度>", "平成20年度", "2008-04-01", "2009-03-31"),
+            ("<平成22年度>", "平成22年度", "2010-04-01", "2011-03-31"),
+            (
+                "<平成19年度:県事業>",
+                "平成19年度",
+                "2007-04-01",
+                "2008-03-31",
+            ),
+        ] {
+            assert_eq!(
+                brief(line, &NONE),
+                vec![row(raw, "fiscal_year", start, end)],
+                "{line}"
+            );
+        }
+        let open = only("<平成20年度～>");
+        assert_eq!(
+            (open.raw.as_str(), open.kind),
+            ("平成20年度～", DateKind::FiscalRange)
+        );
+        assert_eq!(
+            (open.date_start, open.date_end, open.fy_start, open.fy_end),
+            (Some(d(2008, 4, 1)), None, Some(2008), None)
+        );
+        assert_eq!(
+            brief("<平成20～21年度>", &NONE),
+            vec![row(
+                "平成20～21年度",
+                "fiscal_range",
+                "2008-04-01",
+                "2010-03-31"
+            )]
+        );
+        // The year comes from the document's date (平成21年6月).
+        let ctx = DateContext {
+            doc_date: Some(d(2009, 6, 1)),
+            ..NONE
+        };
+        let f = only_in("第1回部会を6月2日開催。今後、年度内に4回程度開催。", &ctx);
+        assert_eq!(
+            (f.raw.as_str(), f.kind, f.date_start, f.inferred),
+            ("6月2日", DateKind::Date, Some(d(2009, 6, 2)), true)
+        );
+    }
+
+    #[test]
+    fn gold_seed_001() {
+        assert_eq!(
+            brief("平成31年2月", &NONE),
+            vec![row("平成31年2月", "month", "2019-02-01", "2019-02-28")]
+        );
+        assert_eq!(only("平成31年2月").problem, None);
+        assert_eq!(
+            brief("由利本荘市では「地域を担う」をキーワードとして、平成26年より市職員および市民を対象とした人財育成に取り組んできました。", &NONE),
+            vec![row("平成26年", "year", "2014-01-01", "2014-12-31")]
+        );
+        assert_eq!(
+            brief(
+                "また、平成30年7月1日、市内外からたくさんの方の応援を得て誕生した",
+                &NONE
+            ),
+            vec![row("平成30年7月1日", "date", "2018-07-01", "2018-07-01")]
+        );
+        for (n, line, y) in [
+            (1, "★ 1年目(2019年度)", 2019),
+            (2, "★ 2年目(2020年度)", 2020),
+            (3, "★ 3年目(2021年度)", 2021),
+        ] {
+            let f = only(line);
+            assert_eq!(
+                (f.raw, f.kind, f.fy_start, f.sequence),
+                (format!("{y}年度"), DateKind::FiscalYear, Some(y), Some(n))
+            );
+        }
+    }
+
+    #[test]
+    fn gold_seed_002() {
+        let line = "項目\tK P I (重要業績評価指標)\t取組期間累計\t\t\t令和2年度\t\t令和3年度\t\t令和4年度\t\t令和5年度\t";
+        assert_eq!(
+            brief(line, &NONE),
+            vec![
+                row("令和2年度", "fiscal_year", "2020-04-01", "2021-03-31"),
+                row("令和3年度", "fiscal_year", "2021-04-01", "2022-03-31"),
+                row("令和4年度", "fiscal_year", "2022-04-01", "2023-03-31"),
+                row("令和5年度", "fiscal_year", "2023-04-01", "2024-03-31"),
+            ]
+        );
+    }
+
+    #[test]
+    fn gold_seed_003() {
+        assert_eq!(
+            brief("「北海道Society5.0推進計画」 (令和3年3月策定)", &NONE),
+            vec![row("令和3年3月", "month", "2021-03-01", "2021-03-31")]
+        );
+        assert_eq!(
+            brief("概ね10年後(2030年頃)の「北海道の未来社会」である「北海道Society5.0」の実現に向け、その中間である2025年までに取り組むアクションプラン。", &NONE),
+            vec![row("2030年", "year", "2030-01-01", "2030-12-31"), row("2025年", "year", "2025-01-01", "2025-12-31")]
+        );
+        let f = only("2021(令和3)年度～2025(令和7)年度");
+        assert_eq!(
+            (f.raw.as_str(), f.kind, f.date_start, f.date_end),
+            (
+                "2021(令和3)年度～2025(令和7)年度",
+                DateKind::FiscalRange,
+                Some(d(2021, 4, 1)),
+                Some(d(2026, 3, 31))
+            )
+        );
+        assert_eq!(
+            (
+                f.western_stated,
+                f.era,
+                f.era_year,
+                f.fy_start,
+                f.fy_end,
+                f.problem
+            ),
+            (
+                Some(2021),
+                Some("令和"),
+                Some(3),
+                Some(2021),
+                Some(2025),
+                None
+            )
+        );
+        assert_eq!(
+            brief("→ 「次世代社会戦略監」(R3.4月設置)が司令塔となり", &NONE),
+            vec![row("R3.4月", "month", "2021-04-01", "2021-04-30")]
+        );
+        assert_eq!(
+            brief("R5.3.14 北海道人材育成推進協議会", &NONE),
+            vec![row("R5.3.14", "date", "2023-03-14", "2023-03-14")]
+        );
+        for (line, raw, day, wd) in [
+            (
+                "日時 : 令和4年7月21日(木) 15:00～17:00",
+                "令和4年7月21日(木)",
+                d(2022, 7, 21),
+                "木",
+            ),
+            (
+                "日時 : 令和4年10月11日(火) 15:00～17:00",
+                "令和4年10月11日(火)",
+                d(2022, 10, 11),
+                "火",
+            ),
+            (
+                "日時 : 令和4年12月6日(火) 14:00～16:00",
+                "令和4年12月6日(火)",
+                d(2022, 12, 6),
+                "火",
+            ),
+        ] {
+            let f = only(line);
+            assert_eq!(
+                (f.raw.as_str(), f.kind, f.date_start, f.date_end),
+                (raw, DateKind::Date, Some(day), Some(day))
+            );
+            assert_eq!(
+                (f.weekday_stated.as_deref(), f.weekday_actual.as_deref()),
+                (Some(wd), Some(wd))
+            );
+        }
+        assert_eq!(
+            brief("令和4年11月策定", &NONE),
+            vec![row("令和4年11月", "month", "2022-11-01", "2022-11-30")]
+        );
+        let line = "策定趣旨 (取組期間:令和4年度～令和7年度(4年間) 対象:すべての道庁職員)";
+        let f = only(line);
+        assert_eq!(
+            (f.raw.as_str(), f.kind),
+            ("令和4年度～令和7年度", DateKind::FiscalRange)
+        );
+        assert_eq!(
+            (f.date_start, f.date_end),
+            (Some(d(2022, 4, 1)), Some(d(2026, 3, 31)))
+        );
+        assert_eq!((f.length_stated, f.length_span), (Some(4), Some((22, 27))));
+        let line = "国の「デジタル社会の実現に向けた重点計画」(R4.6月閣議決定)や「デジタル田園都市国家構想基本方針」(R4.6月閣議決定)などを踏まえ、R4.3月に策定した";
+        assert_eq!(
+            brief(line, &NONE),
+            vec![
+                row("R4.6月", "month", "2022-06-01", "2022-06-30"),
+                row("R4.6月", "month", "2022-06-01", "2022-06-30"),
+                row("R4.3月", "month", "2022-03-01", "2022-03-31"),
+            ]
+        );
+    }
+
+    #[test]
+    fn gold_seed_004() {
+        let f = only("【事業費】 R4～R7(4年間)");
+        assert_eq!(
+            (f.raw.as_str(), f.kind, f.start, f.end),
+            ("R4～R7", DateKind::FiscalRange, 6, 11)
+        );
+        assert_eq!(
+            (f.date_start, f.date_end, f.fy_start, f.fy_end),
+            (
+                Some(d(2022, 4, 1)),
+                Some(d(2026, 3, 31)),
+                Some(2022),
+                Some(2025)
+            )
+        );
+        assert_eq!((f.length_stated, f.length_span), (Some(4), Some((11, 16))));
+        let years = |raw: [&str; 4]| {
+            raw.iter()
+                .zip(2022..)
+                .map(|(r, y)| {
+                    row(
+                        r,
+                        "fiscal_year",
+                        &format!("{y}-04-01"),
+                        &format!("{}-03-31", y + 1),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            brief("R 4\tR 5\tR 6\tR 7\t備考", &NONE),
+            years(["R 4", "R 5", "R 6", "R 7"])
+        );
+        assert_eq!(
+            brief("R4\tR5\tR6\tR7\t備考", &NONE),
+            years(["R4", "R5", "R6", "R7"])
+        );
+        assert_eq!(
+            brief(
+                "242人\t747人\t1,502人\t2,366人\tR7時点:進学者(全体の7割)に対する割合は",
+                &NONE
+            ),
+            vec![row("R7", "fiscal_year", "2025-04-01", "2026-03-31")]
+        );
+    }
+
+    #[test]
+    fn abbreviations() {
+        let h = only("H30");
+        assert_eq!(
+            (h.era, h.era_year, h.fy_start, h.kind),
+            (Some("平成"), Some(30), Some(2018), DateKind::FiscalYear)
+        );
+        let h = only("H30.4.1");
+        assert_eq!(
+            (h.kind, h.date_start),
+            (DateKind::Date, Some(d(2018, 4, 1)))
+        );
+        assert_eq!(only("R5.3").kind, DateKind::Month);
+        assert_eq!(only("R4年度").fy_start, Some(2022));
+        for text in [
+            "Society5.0",
+            "H2O",
+            "PR4",
+            "レベル1",
+            "R123",
+            "S99",
+            "4R5",
+            "COVID-19",
+        ] {
+            assert!(find_dates(text, &NONE).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn western_years_and_pairs() {
+        let f = only("2019年度");
+        assert_eq!(
+            (f.kind, f.fy_start, f.fy_end, f.era),
+            (DateKind::FiscalYear, Some(2019), Some(2019), None)
+        );
+        let f = only("2017年度(平成29年度)");
+        assert_eq!(
+            (f.western_stated, f.era, f.era_year, f.fy_start, f.problem),
+            (Some(2017), Some("平成"), Some(29), Some(2017), None)
+        );
+        let bad = only("2017年度(平成30年度)");
+        assert!(bad.problem.is_some());
+        let start_wrong = only("2020(令和3)年度～2025(令和7)年度");
+        assert_eq!(start_wrong.western_stated, Some(2020));
+        assert!(start_wrong.problem.is_some());
+        let end_wrong = only("2021(令和3)年度～2025(令和6)年度");
+        assert!(end_wrong.problem.is_some());
+        let f = only("2030年頃");
+        assert_eq!((f.raw.as_str(), f.kind), ("2030年", DateKind::Year));
+        let f = only("2021～2025年度");
+        assert_eq!(
+            (f.kind, f.fy_start, f.fy_end),
+            (DateKind::FiscalRange, Some(2021), Some(2025))
+        );
+        for text in [
+            "1年～2年",
+            "39歳",
+            "15:00~17:00",
+            "1000年",
+            "12025年",
+            "1990年代",
+            "2000年間",
+            "10年後",
+            "5.0",
+        ] {
+            assert!(find_dates(text, &NONE).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn kanji_numerals() {
+        let f = only("二〇二一年");
+        assert_eq!(
+            (f.kind, f.date_start),
+            (DateKind::Year, Some(d(2021, 1, 1)))
+        );
+        let f = only("令和四年");
+        assert_eq!((f.era_year, f.date_start), (Some(4), Some(d(2022, 1, 1))));
+        let f = only("令和四年度");
+        assert_eq!(f.fy_start, Some(2022));
+        let f = only("令和四年七月二十一日");
+        assert_eq!(f.date_start, Some(d(2022, 7, 21)));
+        let f = only("令和4年度～令和7年度(四年間)");
+        assert_eq!(f.length_stated, Some(4));
+    }
+
+    #[test]
+    fn ranges() {
+        let f = only("平成22～26年");
+        assert_eq!(
+            (f.kind, f.date_start, f.date_end),
+            (
+                DateKind::DateRange,
+                Some(d(2010, 1, 1)),
+                Some(d(2014, 12, 31))
+            )
+        );
+        let f = only("令和4年7月21日～8月1日");
+        assert_eq!(
+            (f.kind, f.date_start, f.date_end),
+            (
+                DateKind::DateRange,
+                Some(d(2022, 7, 21)),
+                Some(d(2022, 8, 1))
+            )
+        );
+        let f = only("令和4年12月1日～1月15日");
+        assert_eq!(f.date_end, Some(d(2023, 1, 15)));
+        let f = only("令和4年7月21日～23日");
+        assert_eq!(f.date_end, Some(d(2022, 7, 23)));
+        let f = only("令和4年度～令和7年度");
+        assert_eq!(
+            (f.kind, f.fy_start, f.fy_end),
+            (DateKind::FiscalRange, Some(2022), Some(2025))
+        );
+        assert!(only("R7～R4").problem.is_some());
+        // No stated length unless it directly follows a range.
+        assert_eq!(only("令和4年度(4年間)").length_stated, None);
+        // A number after ～ that is no date: the range belongs to something else.
+        let f = only("令和4年度～3,000人");
+        assert_eq!(
+            (f.raw.as_str(), f.kind),
+            ("令和4年度", DateKind::FiscalYear)
+        );
+    }
+
+    #[test]
+    fn month_day_takes_context() {
+        let none = only("6月2日");
+        assert_eq!(
+            (none.kind, none.date_start, none.problem, none.inferred),
+            (DateKind::Date, None, None, false)
+        );
+        let fy = DateContext {
+            fiscal_year: Some(2023),
+            doc_date: Some(d(2010, 1, 1)),
+            era: None,
+        };
+        assert_eq!(only_in("6月2日", &fy).date_start, Some(d(2023, 6, 2)));
+        assert_eq!(only_in("12月2日", &fy).date_start, Some(d(2023, 12, 2)));
+        assert_eq!(only_in("2月1日", &fy).date_start, Some(d(2024, 2, 1)));
+        let doc = DateContext {
+            doc_date: Some(d(2009, 6, 1)),
+            ..NONE
+        };
+        let f = only_in("6月2日(火)", &doc);
+        assert_eq!(
+            (
+                f.date_start,
+                f.inferred,
+                f.weekday_stated.as_deref(),
+                f.weekday_actual.as_deref()
+            ),
+            (Some(d(2009, 6, 2)), true, Some("火"), Some("火"))
+        );
+        assert!(find_dates("第6月2日", &NONE).is_empty());
+    }
+
+    #[test]
+    fn weekdays() {
+        let f = only("令和4年7月21日(金)");
+        assert_eq!(
+            (f.weekday_stated.as_deref(), f.weekday_actual.as_deref()),
+            (Some("金"), Some("木"))
+        );
+        let f = only("令和4年7月21日(木曜日)");
+        assert_eq!(
+            (f.raw.as_str(), f.weekday_stated.as_deref()),
+            ("令和4年7月21日(木曜日)", Some("木"))
+        );
+        let f = only("令和4年7月(木)");
+        assert_eq!((f.raw.as_str(), f.weekday_stated), ("令和4年7月", None));
+        let f = only("令和4年7月21日（木）");
+        assert_eq!(f.weekday_stated.as_deref(), Some("木"));
+    }
+
+    #[test]
+    fn bare_era_years() {
+        let heisei = DateContext {
+            era: Some("平成"),
+            ..NONE
+        };
+        let f = only_in("30年度", &heisei);
+        assert_eq!(
+            (f.era, f.era_year, f.fy_start),
+            (Some("平成"), Some(30), Some(2018))
+        );
+        assert!(find_dates("30年度", &NONE).is_empty());
+        assert!(find_dates("130年度", &heisei).is_empty());
+        assert!(find_dates("第3年度", &heisei).is_empty());
+        // The era named in the text wins over the document's.
+        let found = find_dates("令和2年度と3年度", &heisei);
+        assert_eq!(
+            found.iter().map(|f| f.fy_start).collect::<Vec<_>>(),
+            vec![Some(2020), Some(2021)]
+        );
+    }
+
+    #[test]
+    fn invalid_dates() {
+        let f = only("令和0年");
+        assert_eq!(
+            (f.date_start, f.problem.as_deref()),
+            (None, Some("era year 0"))
+        );
+        let f = only("2月30日");
+        assert_eq!(
+            (f.date_start, f.problem.as_deref()),
+            (None, Some("no such date"))
+        );
+        let f = only("令和4年2月30日");
+        assert_eq!(
+            (f.date_start, f.problem.as_deref()),
+            (None, Some("no such date"))
+        );
+        assert_eq!(only("令和4年13月").problem.as_deref(), Some("no such date"));
+        let f = only("平成32年度");
+        assert_eq!(
+            (f.fy_start, f.date_start),
+            (Some(2020), Some(d(2020, 4, 1)))
+        );
+        assert_eq!(
+            f.problem.as_deref(),
+            Some("平成 ended in 2019 (平成31年): 平成32年 = 2020")
+        );
+        let f = only("平成99年");
+        assert_eq!(
+            (f.date_start, f.problem.is_some()),
+            (Some(d(2087, 1, 1)), true)
+        );
+        assert!(only("令和1年4月").problem.is_some());
+        assert_eq!(only("平成31年4月30日").problem, None);
+        assert!(only("平成31年5月1日").problem.is_some());
+        assert_eq!(only("令和元年5月1日").problem, None);
+        assert_eq!(only("2月29日").problem, None);
+        assert_eq!(only("令和6年2月29日").problem, None);
+        assert!(only("令和5年2月29日").problem.is_some());
+    }
+
+    #[test]
+    fn never_panics() {
+        let f = only("令和99999999999年");
+        assert_eq!(f.date_start, None);
+        assert!(f.problem.is_some());
+        for text in [
+            "令和999999999999999999999999999年度",
+            "R99～R999999",
+            "9999999999年度",
+            "二〇二一二〇二一年",
+            "令和九千九百九十九兆年",
+            "～～～",
+            "平成",
+            "年度",
+            "(",
+            "1年目(",
+            "2021(令和",
+            "2021(令和3",
+            "令和4年7月21日(",
+            "12月31日～",
+            "\u{FFFD}令和\u{0}4年",
+        ] {
+            let _ = find_dates(text, &NONE);
+            let _ = find_dates(
+                text,
+                &DateContext {
+                    fiscal_year: Some(i32::MAX),
+                    doc_date: Some(NaiveDate::MAX),
+                    era: Some("令和"),
+                },
+            );
+        }
+    }
+
+    #[test]
+    fn mentions_do_not_overlap_and_keep_order() {
+        let text = "平成19年度から令和4年7月21日(木)まで、R4～R7(4年間)と2030年";
+        let found = find_dates(text, &NONE);
+        assert_eq!(found.len(), 4);
+        for w in found.windows(2) {
+            assert!(w[0].end <= w[1].start);
+        }
+        let chars: Vec<char> = text.chars().collect();
+        for f in &found {
+            assert_eq!(chars[f.start..f.end].iter().collect::<String>(), f.raw);
+        }
+    }
+
+    #[test]
+    fn far_end_borrows_the_near_year() {
+        let f = only("※2024～25年度の当初見込み");
+        assert_eq!(
+            (f.fy_start, f.fy_end, f.problem),
+            (Some(2024), Some(2025), None)
+        );
+        let f = only("H21～27年度の平均");
+        assert_eq!(
+            (f.raw.as_str(), f.kind),
+            ("H21～27年度", DateKind::FiscalRange)
+        );
+        assert_eq!((f.fy_start, f.fy_end), (Some(2009), Some(2015)));
+        let f = only("過去3年間(H29～R1)の");
+        assert_eq!(
+            (f.kind, f.fy_start, f.fy_end),
+            (DateKind::FiscalRange, Some(2017), Some(2019))
+        );
+        // A bare number after an abbreviation is not a year.
+        assert_eq!(only("R4～7").raw, "R4");
+        let f = only("令和4年～10年の期間");
+        assert_eq!(
+            (f.kind, f.date_start, f.date_end),
+            (
+                DateKind::DateRange,
+                Some(d(2022, 1, 1)),
+                Some(d(2028, 12, 31))
+            )
+        );
     }
 }

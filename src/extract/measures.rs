@@ -195,6 +195,43 @@ fn period_of(d: &FoundDate, label: &str) -> Option<Period> {
     })
 }
 
+/// `period_in` and `only_period` remembered per text: a table repeats the
+/// same header and label strings on every row, and a 40,000-row CSV must not
+/// re-read them each time.
+struct Memo {
+    ctx: DateContext,
+    periods: HashMap<String, Option<Period>>,
+    only: HashMap<String, bool>,
+}
+
+impl Memo {
+    fn new(ctx: DateContext) -> Self {
+        Memo {
+            ctx,
+            periods: HashMap::new(),
+            only: HashMap::new(),
+        }
+    }
+
+    fn period(&mut self, text: &str) -> Option<Period> {
+        if let Some(p) = self.periods.get(text) {
+            return p.clone();
+        }
+        let p = period_in(text, &self.ctx);
+        self.periods.insert(text.to_string(), p.clone());
+        p
+    }
+
+    fn only_period(&mut self, text: &str) -> bool {
+        if let Some(&b) = self.only.get(text) {
+            return b;
+        }
+        let b = only_period(text, &self.ctx);
+        self.only.insert(text.to_string(), b);
+        b
+    }
+}
+
 /// True when the text says nothing beyond its dates and period/stance words:
 /// such a label names the period, not the indicator.
 fn only_period(text: &str, ctx: &DateContext) -> bool {
@@ -232,18 +269,15 @@ fn unit_in_label(label: &str) -> Option<(String, f64)> {
 }
 
 /// One table's meaning, worked out once for all its cells.
-struct TableFrame<'t> {
+struct TableFrame {
     caption: Option<String>,
     unit: Option<(String, f64)>,
     span: Option<(i32, i32)>,
-    ctx: DateContext,
-    cells: &'t [SegCell],
 }
 
-impl<'t> TableFrame<'t> {
-    fn new(dated: &DatedBlocks<'t>, i: usize) -> Option<Self> {
+impl TableFrame {
+    fn new(dated: &DatedBlocks<'_>, i: usize, memo: &mut Memo) -> Option<Self> {
         let sb = dated.blocks.get(i)?;
-        let ctx = dated.contexts.get(i).copied().unwrap_or_default();
         let previous = i.checked_sub(1).and_then(|p| dated.blocks.get(p));
         let caption = previous
             .filter(|p| p.block.kind != BlockKind::Table && p.block.text.chars().count() <= 60)
@@ -251,7 +285,12 @@ impl<'t> TableFrame<'t> {
             .filter(|c| !c.is_empty());
         let unit = previous
             .and_then(|p| numbers::unit_statement(&p.block.text))
-            .or_else(|| sb.cells.iter().find_map(|c| numbers::unit_statement(&c.content.text)));
+            .or_else(|| {
+                sb.cells
+                    .iter()
+                    .filter(|c| c.cell.is_header)
+                    .find_map(|c| numbers::unit_statement(&c.content.text))
+            });
         let mut span: Option<(i32, i32)> = None;
         let mut widen = |p: &Period| {
             if let (Some(a), Some(b)) = (p.fy_start, p.fy_end) {
@@ -259,12 +298,12 @@ impl<'t> TableFrame<'t> {
             }
         };
         for c in sb.cells.iter().filter(|c| c.cell.is_header) {
-            if let Some(p) = period_in(&c.content.text, &ctx) {
+            if let Some(p) = memo.period(&c.content.text) {
                 widen(&p);
             }
         }
         for c in sb.cells.iter().filter(|c| !c.cell.is_header) {
-            if let Some(p) = c.label_parts.iter().find_map(|l| period_in(l, &ctx)) {
+            if let Some(p) = c.label_parts.iter().find_map(|l| memo.period(l)) {
                 widen(&p);
             }
         }
@@ -272,24 +311,7 @@ impl<'t> TableFrame<'t> {
             caption,
             unit,
             span,
-            ctx,
-            cells: &sb.cells,
         })
-    }
-
-    /// The nearest text cell above `cell` in its column (data rows only): a
-    /// label printed over the value it describes (`R7時点：…割合は` / `63.3%`).
-    fn label_above(&self, cell: &SegCell) -> Option<&'t SegCell> {
-        self.cells
-            .iter()
-            .filter(|c| {
-                !c.cell.is_header
-                    && c.cell.col == cell.cell.col
-                    && c.cell.row < cell.cell.row
-                    && c.cell.value.is_none()
-                    && !c.cell.text.trim().is_empty()
-            })
-            .max_by_key(|c| c.cell.row)
     }
 }
 
@@ -327,10 +349,18 @@ fn table_measures(
     out: &mut Vec<Measure>,
 ) {
     let Some(sb) = dated.blocks.get(i) else { return };
-    let Some(frame) = TableFrame::new(dated, i) else { return };
+    let mut memo = Memo::new(dated.contexts.get(i).copied().unwrap_or_default());
+    let Some(frame) = TableFrame::new(dated, i, &mut memo) else { return };
     let section = section_of(dated, i, ctx);
     let table_id = sb.block.block_id;
+    // The nearest text cell above each column's values, in data rows: a
+    // label printed over the value it describes (`R7時点：…割合は` / `63.3%`).
+    let mut text_above: HashMap<u32, &SegCell> = HashMap::new();
     for cell in sb.cells.iter().filter(|c| !c.cell.is_header) {
+        let above = text_above.get(&cell.cell.col).copied();
+        if cell.cell.value.is_none() && !cell.cell.text.trim().is_empty() {
+            text_above.insert(cell.cell.col, cell);
+        }
         let header = cell.header_parts.join(" / ");
         let is_label_col = (cell.cell.col as usize) < cell.label_parts.len();
         if is_label_col || cell.header_parts.last().is_some_and(|h| keywords::is_code_header(h)) {
@@ -340,11 +370,9 @@ fn table_measures(
             prose_measures(ctx, &section, &cell.content, lines, table_id, Some(cell), &[], out);
             continue;
         };
-        let fctx = &frame.ctx;
-        let col_period = cell.header_parts.iter().rev().find_map(|h| period_in(h, fctx));
-        let row_period = cell.label_parts.iter().find_map(|l| period_in(l, fctx));
-        let above = frame.label_above(cell);
-        let above_period = above.and_then(|a| period_in(&a.content.text, fctx));
+        let col_period = cell.header_parts.iter().rev().find_map(|h| memo.period(h));
+        let row_period = cell.label_parts.iter().find_map(|l| memo.period(l));
+        let above_period = above.and_then(|a| memo.period(&a.content.text));
         let labels = cell.label_parts.join(" / ");
         let cumulative_word =
             keywords::is_cumulative(&header) || cell.label_parts.iter().any(|l| keywords::is_cumulative(l));
@@ -379,12 +407,12 @@ fn table_measures(
             .label_parts
             .iter()
             .rev()
-            .find(|l| !l.trim().is_empty() && !only_period(l, fctx))
+            .find(|l| !l.trim().is_empty() && !memo.only_period(l))
             .cloned()
             .or_else(|| {
                 cell.header_parts
                     .iter()
-                    .find(|h| !h.trim().is_empty() && !only_period(h, fctx) && stance_of(h).is_none())
+                    .find(|h| !h.trim().is_empty() && !memo.only_period(h) && stance_of(h).is_none())
                     .cloned()
                     .filter(|_| !cell.label_parts.is_empty())
             })

@@ -2,6 +2,9 @@
 //! `12億3456万円`, `約3割`, `△1,234`, kanji numerals.
 // OWNER: helper "numbers+dates". Interface below is fixed; fill in the bodies.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use super::dates::{find_dates, DateContext};
 
 /// A number as printed, with its unit and scale resolved.
@@ -36,7 +39,10 @@ pub fn parse_quantity(text: &str) -> Option<Quantity> {
     let orig: Vec<char> = text.chars().collect();
     let cs: Vec<char> = orig.iter().map(|&c| fold(c)).collect();
     let start = cs.iter().position(|c| !c.is_whitespace())?;
-    let end = cs.iter().rposition(|c| !c.is_whitespace()).map_or(start, |i| i + 1);
+    let end = cs
+        .iter()
+        .rposition(|c| !c.is_whitespace())
+        .map_or(start, |i| i + 1);
     let body = cs.get(..end)?;
 
     let mut i = start;
@@ -53,8 +59,14 @@ pub fn parse_quantity(text: &str) -> Option<Quantity> {
         }
     }
     let reading = read_number(body, i, true)?;
+    let glued = read_tail(body, reading.end(), &reading, true)?;
     let j = skip_spaces(body, reading.end());
-    let tail = read_tail(body, j, &reading, true)?;
+    let tail = if glued.unit.is_none() && glued.end == reading.end() && j > glued.end {
+        // After a space only a known unit: `09 交際費` is a code and a label.
+        read_tail(body, j, &reading, false).unwrap_or(glued)
+    } else {
+        glued
+    };
     let mut k = skip_spaces(body, tail.end);
     if let Some(after) = match_any(body, k, TRAILING_APPROX) {
         approx = true;
@@ -72,6 +84,12 @@ pub fn parse_quantity(text: &str) -> Option<Quantity> {
 pub fn find_quantities(text: &str) -> Vec<Quantity> {
     let orig: Vec<char> = text.chars().collect();
     let cs: Vec<char> = orig.iter().map(|&c| fold(c)).collect();
+    if !cs
+        .iter()
+        .any(|&c| c.is_ascii_digit() || is_kanji_numeral(c))
+    {
+        return Vec::new();
+    }
     // A range's stated length (`R4～R7(4年間)`) belongs to the range.
     let dates: Vec<(usize, usize)> = find_dates(text, &DateContext::default())
         .iter()
@@ -84,8 +102,8 @@ pub fn find_quantities(text: &str) -> Vec<Quantity> {
     while i < cs.len() {
         let c = cs.get(i).copied().unwrap_or(' ');
         let prev = i.checked_sub(1).and_then(|p| cs.get(p)).copied();
-        let starts_number = c.is_ascii_digit()
-            || (is_kanji_numeral(c) && !prev.is_some_and(is_kanji_numeral));
+        let starts_number =
+            c.is_ascii_digit() || (is_kanji_numeral(c) && !prev.is_some_and(is_kanji_numeral));
         if !starts_number {
             i += 1;
             continue;
@@ -119,9 +137,13 @@ pub fn unit_statement(text: &str) -> Option<(String, f64)> {
         None => match_tolerant_unit(&cs, after_scale)?,
     };
     // The statement ends here: a closing bracket, a separator or the end.
-    let closes = cs
-        .get(end)
-        .is_none_or(|&c| c.is_whitespace() || ")]】>〕」、,;/".contains(c));
+    let closes = cs.get(end).is_none_or(|&c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                ')' | ']' | '】' | '>' | '〕' | '」' | '、' | ',' | ';' | '/'
+            )
+    });
     if !closes {
         return None;
     }
@@ -136,7 +158,11 @@ pub fn kanji_number(text: &str) -> Option<f64> {
     }
     if cs.iter().all(|&c| kanji_digit(c).is_some()) {
         // Digit-by-digit form (`二〇二一`): read positionally.
-        let digits: String = cs.iter().filter_map(|&c| kanji_digit(c)).map(|d| char::from(b'0' + d)).collect();
+        let digits: String = cs
+            .iter()
+            .filter_map(|&c| kanji_digit(c))
+            .map(|d| char::from(b'0' + d))
+            .collect();
         return term(&digits, 0);
     }
     let mut total: f64 = 0.0;
@@ -181,20 +207,35 @@ const TRAILING_APPROX: &[&str] = &["以上", "以下", "程度", "未満", "前�
 
 /// Units read as units in prose. The printed form is kept as the unit, except
 /// `割`, which becomes `%` (×10).
+#[rustfmt::skip]
 const KNOWN_UNITS: &[&str] = &[
-    "円", "人日", "人回", "人", "名", "件", "回", "%", "割", "機関", "団体", "本", "校", "社", "市町村",
-    "市町", "市", "町", "村", "か所", "カ所", "ヵ所", "ケ所", "ヶ所", "箇所", "戸", "世帯", "台", "日間",
-    "日", "時間", "年間", "か月", "ヶ月", "カ月", "ヵ月", "ケ月", "箇月", "週間", "歳", "km", "㎞", "mm",
-    "cm", "m", "㎡", "ha", "t", "kg", "㎏", "トン", "倍", "点", "ポイント", "pt", "組", "冊", "枚", "席",
-    "室", "棟", "店舗", "店", "事業所", "事業者", "事業", "企業", "施設", "地区", "団地", "品目", "大学",
-    "園", "病院", "人・日", "頭", "匹", "羽", "隻", "基", "種類", "分野", "路線", "便", "km²",
+    "円", "人日", "人回", "人", "名", "件", "回", "%", "割", "機関", "団体", "本", "校", "社", "市区町村", "市町村", "町村",
+    "市町", "市", "町", "村", "か所", "カ所", "ヵ所", "ケ所", "ヶ所", "箇所", "戸", "世帯", "台", "日間", "日", "時間", "年間",
+    "か月", "ヶ月", "カ月", "ヵ月", "ケ月", "箇月", "週間", "歳", "km", "㎞", "mm", "cm", "m", "㎡", "ha", "t",
+    "kg", "㎏", "トン", "倍", "点", "ポイント", "pt", "組", "冊", "枚", "席", "室", "棟", "店舗", "店", "事業所", "事業者",
+    "事業", "企業", "施設", "地区", "団地", "品目", "大学", "園", "病院", "人・日", "頭", "匹", "羽", "隻", "基", "種類",
+    "分野", "路線", "便", "km²",
 ];
+
+/// `KNOWN_UNITS` by first char: unit matching runs at every number.
+static UNITS_BY_FIRST_CHAR: LazyLock<HashMap<char, Vec<(Vec<char>, &'static str)>>> =
+    LazyLock::new(|| {
+        let mut map: HashMap<char, Vec<(Vec<char>, &'static str)>> = HashMap::new();
+        for w in KNOWN_UNITS {
+            let chars: Vec<char> = w.chars().collect();
+            if let Some(&c) = chars.first() {
+                map.entry(c).or_default().push((chars, w));
+            }
+        }
+        map
+    });
 
 /// Unit + following char that together spell another word (`本市` = "this
 /// city", `日本`), so the number before them is not a count of that unit.
+#[rustfmt::skip]
 const UNIT_WORDS: &[&str] = &[
-    "本市", "本町", "本村", "本県", "本部", "本庁", "本年", "本件", "本事", "日本", "人材", "人口", "名称",
-    "社会", "町内", "市民", "市内", "校区",
+    "本市", "本町", "本村", "本県", "本部", "本庁", "本年", "本件", "本事", "日本", "人材", "人口", "名称", "社会", "町内", "市民",
+    "市内", "市場", "校区",
 ];
 
 /// Scale words between a number and its unit, longest first.
@@ -211,8 +252,40 @@ const SCALES: &[(&str, i32)] = &[
     ("千", 3),
 ];
 
-/// Units the tolerant rule must not accept: they make ordinals, dates and times.
-const NOT_UNIT_START: &str = "年月日時分秒目番号つ次期代条章節項の をにでがはとも や、。";
+/// Units the tolerant rule must not accept: they make ordinals, dates and
+/// times, or are particles of a sentence.
+fn not_unit_start(c: char) -> bool {
+    matches!(
+        c,
+        '年' | '月'
+            | '日'
+            | '時'
+            | '分'
+            | '秒'
+            | '目'
+            | '番'
+            | '号'
+            | 'つ'
+            | '次'
+            | '期'
+            | '代'
+            | '条'
+            | '章'
+            | '節'
+            | '項'
+            | 'の'
+            | 'を'
+            | 'に'
+            | 'で'
+            | 'が'
+            | 'は'
+            | 'と'
+            | 'も'
+            | 'や'
+            | '、'
+            | '。'
+    )
+}
 
 fn fold(c: char) -> char {
     match c {
@@ -224,14 +297,9 @@ fn fold(c: char) -> char {
 }
 
 fn starts_with(cs: &[char], i: usize, word: &str) -> bool {
-    let mut k = i;
-    for w in word.chars() {
-        if cs.get(k) != Some(&w) {
-            return false;
-        }
-        k += 1;
-    }
-    true
+    word.chars()
+        .enumerate()
+        .all(|(k, w)| cs.get(i + k) == Some(&w))
 }
 
 /// End of the longest word of `words` found at `i`.
@@ -251,11 +319,19 @@ fn skip_spaces(cs: &[char], mut i: usize) -> usize {
 }
 
 fn kanji_digit(c: char) -> Option<u8> {
-    "〇一二三四五六七八九"
-        .chars()
-        .position(|k| k == c)
-        .and_then(|p| u8::try_from(p).ok())
-        .or(if c == '零' { Some(0) } else { None })
+    Some(match c {
+        '〇' | '零' => 0,
+        '一' => 1,
+        '二' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
 }
 
 fn small_unit(c: char) -> Option<u32> {
@@ -282,7 +358,10 @@ fn is_kanji_numeral(c: char) -> bool {
 
 /// `digits` × 10^exp, correctly rounded; `None` when not finite.
 fn term(digits: &str, exp: i32) -> Option<f64> {
-    format!("{digits}e{exp}").parse::<f64>().ok().filter(|v| v.is_finite())
+    format!("{digits}e{exp}")
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
 }
 
 fn pow10(exp: i32) -> Option<f64> {
@@ -342,7 +421,14 @@ fn read_digits(cs: &[char], i: usize) -> Option<(Part, usize)> {
             k += 1;
         }
     }
-    Some((Part { digits, decimals, exp: 0 }, k))
+    Some((
+        Part {
+            digits,
+            decimals,
+            exp: 0,
+        },
+        k,
+    ))
 }
 
 /// A number at `i`: arabic (with `万`/`億`/`兆` groups: `1万2600`) or, when
@@ -370,7 +456,9 @@ fn read_number(cs: &[char], i: usize, allow_kanji: bool) -> Option<Reading> {
         }
     }
     if allow_kanji && is_kanji_numeral(first) {
-        let end = (i..cs.len()).find(|&k| !cs.get(k).is_some_and(|&c| is_kanji_numeral(c))).unwrap_or(cs.len());
+        let end = (i..cs.len())
+            .find(|&k| !cs.get(k).is_some_and(|&c| is_kanji_numeral(c)))
+            .unwrap_or(cs.len());
         let run = cs.get(i..end)?;
         // One kanji is usually a word (`一人ひとり`, `一部`); a run without a
         // digit is too (`万人`, `十日町`).
@@ -402,10 +490,12 @@ fn match_any_scale(cs: &[char], i: usize) -> Option<(i32, usize)> {
 }
 
 fn match_known_unit(cs: &[char], i: usize) -> Option<(String, i32, usize)> {
-    let (word, end) = KNOWN_UNITS
+    let first = *cs.get(i)?;
+    let (word, end) = UNITS_BY_FIRST_CHAR
+        .get(&first)?
         .iter()
-        .filter(|w| starts_with(cs, i, w))
-        .map(|w| (*w, i + w.chars().count()))
+        .filter(|(chars, _)| cs.get(i..i + chars.len()) == Some(chars.as_slice()))
+        .map(|(chars, w)| (*w, i + chars.len()))
         .max_by_key(|&(_, e)| e)?;
     // ASCII units glued to more letters are another word (`5min`, `4th`).
     let ascii_unit = word.chars().all(|c| c.is_ascii_alphabetic());
@@ -420,11 +510,14 @@ fn match_known_unit(cs: &[char], i: usize) -> Option<(String, i32, usize)> {
 
 fn match_tolerant_unit(cs: &[char], i: usize) -> Option<(String, i32, usize)> {
     let first = *cs.get(i)?;
-    if NOT_UNIT_START.contains(first) {
+    if not_unit_start(first) {
         return None;
     }
     let end = (i..cs.len())
-        .find(|&k| !cs.get(k).is_some_and(|&c| c.is_alphabetic() || matches!(c, '㎡' | '㎥' | '㎞' | '㎏')))
+        .find(|&k| {
+            !cs.get(k)
+                .is_some_and(|&c| c.is_alphabetic() || matches!(c, '㎡' | '㎥' | '㎞' | '㎏'))
+        })
         .unwrap_or(cs.len());
     if end == i || end - i > 4 {
         return None;
@@ -440,7 +533,9 @@ fn read_tail(cs: &[char], j: usize, reading: &Reading, whole: bool) -> Option<Ta
         Reading::Kanji { .. } => None,
     };
     let scale = match reading {
-        Reading::Arabic { .. } => match_any_scale(cs, j).filter(|&(e, _)| last_group.is_none_or(|g| g > e)),
+        Reading::Arabic { .. } => {
+            match_any_scale(cs, j).filter(|&(e, _)| last_group.is_none_or(|g| g > e))
+        }
         Reading::Kanji { .. } => None,
     };
     let (scale_exp, k) = scale.unwrap_or((0, j));
@@ -450,14 +545,28 @@ fn read_tail(cs: &[char], j: usize, reading: &Reading, whole: bool) -> Option<Ta
         None => None,
     };
     let Some((unit, unit_exp, end)) = unit else {
-        return whole.then_some(Tail { unit: None, exp: scale_exp, extra: None, end: k });
+        return whole.then_some(Tail {
+            unit: None,
+            exp: scale_exp,
+            extra: None,
+            end: k,
+        });
     };
-    let mut tail = Tail { unit: Some(unit), exp: scale_exp + unit_exp, extra: None, end };
+    let mut tail = Tail {
+        unit: Some(unit),
+        exp: scale_exp + unit_exp,
+        extra: None,
+        end,
+    };
     if unit_exp == 1 {
         // `3割5分`: 分 is a tenth of 割, i.e. one percent.
         if let Some(d) = cs.get(end).filter(|c| c.is_ascii_digit()) {
             if cs.get(end + 1) == Some(&'分') {
-                tail.extra = Some(Part { digits: d.to_string(), decimals: 0, exp: 0 });
+                tail.extra = Some(Part {
+                    digits: d.to_string(),
+                    decimals: 0,
+                    exp: 0,
+                });
                 tail.end = end + 2;
             }
         }
@@ -481,7 +590,11 @@ fn build(
             let (mut n, mut v) = (0.0, 0.0);
             for p in parts {
                 let d = i32::try_from(p.decimals).ok()?;
-                let (exp_n, exp_v) = if p.exp > 0 { (p.exp - s, p.exp) } else { (0, s) };
+                let (exp_n, exp_v) = if p.exp > 0 {
+                    (p.exp - s, p.exp)
+                } else {
+                    (0, s)
+                };
                 n += term(&p.digits, exp_n - d)?;
                 v += term(&p.digits, exp_v - d)?;
             }
@@ -519,13 +632,21 @@ fn build(
 /// again from its middle (`R5.3.14`).
 fn skip_token(cs: &[char], i: usize) -> usize {
     let mut k = i + 1;
-    while cs.get(k).is_some_and(|&c| c.is_ascii_digit() || c == ',' || c == '.' || is_kanji_numeral(c)) {
+    while cs
+        .get(k)
+        .is_some_and(|&c| c.is_ascii_digit() || c == ',' || c == '.' || is_kanji_numeral(c))
+    {
         k += 1;
     }
     k
 }
 
-fn prose_quantity(orig: &[char], cs: &[char], i: usize, in_date: &dyn Fn(usize) -> bool) -> Option<Quantity> {
+fn prose_quantity(
+    orig: &[char],
+    cs: &[char],
+    i: usize,
+    in_date: &dyn Fn(usize) -> bool,
+) -> Option<Quantity> {
     let prev = i.checked_sub(1).and_then(|p| cs.get(p)).copied();
     // `Society5.0`, `R4`, `H30`, `No.3`, `第1回`: a label or an ordinal.
     if prev.is_some_and(|c| c.is_ascii_alphabetic() || c == '.' || c == '第' || c == '#') {
@@ -542,7 +663,8 @@ fn prose_quantity(orig: &[char], cs: &[char], i: usize, in_date: &dyn Fn(usize) 
         return None;
     }
     let unit_start = tail.end - tail.unit.as_ref().map_or(0, |u| u.chars().count());
-    if cs.get(tail.end) == Some(&'目') || UNIT_WORDS.iter().any(|w| starts_with(cs, unit_start, w)) {
+    if cs.get(tail.end) == Some(&'目') || UNIT_WORDS.iter().any(|w| starts_with(cs, unit_start, w))
+    {
         return None;
     }
     let mut start = i;
@@ -603,7 +725,10 @@ mod tests {
     #[test]
     fn plain_numbers_and_percentages() {
         let a = q("3,682");
-        assert_eq!((a.value, a.number, a.unit.clone(), a.scale, a.decimals), (3682.0, 3682.0, None, 1.0, 0));
+        assert_eq!(
+            (a.value, a.number, a.unit.clone(), a.scale, a.decimals),
+            (3682.0, 3682.0, None, 1.0, 0)
+        );
         let b = q(" 111.6% ");
         assert_eq!((b.value, b.unit.clone(), b.decimals), (111.6, u("%"), 1));
         assert_eq!((b.start, b.end, b.raw.as_str()), (1, 7, "111.6%"));
@@ -617,13 +742,22 @@ mod tests {
     #[test]
     fn scales() {
         let a = q("28,000千円");
-        assert_eq!((a.value, a.number, a.unit.clone(), a.scale), (28_000_000.0, 28000.0, u("円"), 1000.0));
+        assert_eq!(
+            (a.value, a.number, a.unit.clone(), a.scale),
+            (28_000_000.0, 28000.0, u("円"), 1000.0)
+        );
         assert_eq!(vu("17百万円"), (17_000_000.0, u("円")));
         assert_eq!(vu("1万2600回"), (12600.0, u("回")));
         let b = q("12億3456万円");
-        assert_eq!((b.value, b.number, b.scale), (1_234_560_000.0, 123456.0, 10000.0));
+        assert_eq!(
+            (b.value, b.number, b.scale),
+            (1_234_560_000.0, 123456.0, 10000.0)
+        );
         let c = q("1,032万t");
-        assert_eq!((c.value, c.number, c.unit.clone(), c.scale), (10_320_000.0, 1032.0, u("t"), 10000.0));
+        assert_eq!(
+            (c.value, c.number, c.unit.clone(), c.scale),
+            (10_320_000.0, 1032.0, u("t"), 10000.0)
+        );
         assert_eq!(vu("3億円"), (300_000_000.0, u("円")));
         assert_eq!(vu("1.5万人"), (15000.0, u("人")));
         assert_eq!(vu("3万"), (30000.0, None));
@@ -633,9 +767,15 @@ mod tests {
     #[test]
     fn wari_becomes_percent() {
         let a = q("約3割");
-        assert_eq!((a.value, a.unit.clone(), a.approx, a.number, a.scale), (30.0, u("%"), true, 3.0, 10.0));
+        assert_eq!(
+            (a.value, a.unit.clone(), a.approx, a.number, a.scale),
+            (30.0, u("%"), true, 3.0, 10.0)
+        );
         let b = q("3割5分");
-        assert_eq!((b.value, b.unit.clone(), b.number, b.decimals), (35.0, u("%"), 3.5, 1));
+        assert_eq!(
+            (b.value, b.unit.clone(), b.number, b.decimals),
+            (35.0, u("%"), 3.5, 1)
+        );
     }
 
     #[test]
@@ -650,7 +790,16 @@ mod tests {
 
     #[test]
     fn approx_marks() {
-        for t in ["約100人", "概ね100人", "およそ100人", "100人以上", "100人以下", "100人程度", "100人超", "100人未満"] {
+        for t in [
+            "約100人",
+            "概ね100人",
+            "およそ100人",
+            "100人以上",
+            "100人以下",
+            "100人程度",
+            "100人超",
+            "100人未満",
+        ] {
             let a = q(t);
             assert!(a.approx, "{t}");
             assert_eq!(a.value, 100.0, "{t}");
@@ -663,14 +812,41 @@ mod tests {
         assert_eq!(vu("5区画"), (5.0, u("区画")));
         assert_eq!(vu("3機関"), (3.0, u("機関")));
         assert_eq!(vu("三千五百人"), (3500.0, u("人")));
+        // A code and a label, not a quantity.
+        assert_eq!(parse_quantity("09 交際費"), None);
+        assert_eq!(vu("828市区町村"), (828.0, u("市区町村")));
     }
 
     #[test]
     fn not_whole_quantities() {
         for t in [
-            "", " ", "-", "―", "…", "－", "—", "第1回", "R4", "2020年度", "2020年", "年40人", "5年間で3人", "1年目",
-            "15:00", "R5.3.14", "5.3.14", "(1)", "3月", "10日間程度で終了", "a", "△", "1,2", "1人/年?", "12,34",
-            "一人", "一部",
+            "",
+            " ",
+            "-",
+            "―",
+            "…",
+            "－",
+            "—",
+            "第1回",
+            "R4",
+            "2020年度",
+            "2020年",
+            "年40人",
+            "5年間で3人",
+            "1年目",
+            "15:00",
+            "R5.3.14",
+            "5.3.14",
+            "(1)",
+            "3月",
+            "10日間程度で終了",
+            "a",
+            "△",
+            "1,2",
+            "1人/年?",
+            "12,34",
+            "一人",
+            "一部",
         ] {
             assert_eq!(parse_quantity(t), None, "{t:?}");
         }
@@ -689,7 +865,10 @@ mod tests {
     }
 
     fn found(text: &str) -> Vec<(f64, String)> {
-        find_quantities(text).into_iter().map(|q| (q.value, q.unit.unwrap_or_default())).collect()
+        find_quantities(text)
+            .into_iter()
+            .map(|q| (q.value, q.unit.unwrap_or_default()))
+            .collect()
     }
 
     fn f(v: f64, u: &str) -> (f64, String) {
@@ -698,9 +877,15 @@ mod tests {
 
     #[test]
     fn prose_quantities() {
-        assert_eq!(found("…ネットワーク。104機関加盟）"), vec![f(104.0, "機関")]);
+        assert_eq!(
+            found("…ネットワーク。104機関加盟）"),
+            vec![f(104.0, "機関")]
+        );
         assert_eq!(found("開発(19本)"), vec![f(19.0, "本")]);
-        assert_eq!(found("高1生240名と県内6大学の39名が交流"), vec![f(240.0, "名"), f(6.0, "大学"), f(39.0, "名")]);
+        assert_eq!(
+            found("高1生240名と県内6大学の39名が交流"),
+            vec![f(240.0, "名"), f(6.0, "大学"), f(39.0, "名")]
+        );
         assert_eq!(found("(合計10日間)"), vec![f(10.0, "日間")]);
         assert_eq!(found("毎月1本ペース"), vec![f(1.0, "本")]);
         assert_eq!(found("各課に1名配置"), vec![f(1.0, "名")]);
@@ -716,14 +901,28 @@ mod tests {
     fn prose_approx_and_span() {
         let a = find_quantities("年度内に4回程度開催");
         assert_eq!(a.len(), 1);
-        assert_eq!((a[0].value, a[0].approx, a[0].raw.as_str()), (4.0, true, "4回程度"));
+        assert_eq!(
+            (a[0].value, a[0].approx, a[0].raw.as_str()),
+            (4.0, true, "4回程度")
+        );
         assert_eq!((a[0].start, a[0].end), (4, 8));
         let b = find_quantities("約3割が市外");
         assert_eq!(b.len(), 1);
-        assert_eq!((b[0].value, b[0].unit.as_deref(), b[0].approx, b[0].raw.as_str()), (30.0, Some("%"), true, "約3割"));
+        assert_eq!(
+            (
+                b[0].value,
+                b[0].unit.as_deref(),
+                b[0].approx,
+                b[0].raw.as_str()
+            ),
+            (30.0, Some("%"), true, "約3割")
+        );
         let c = find_quantities("収支は△1,234千円");
         assert_eq!(c.len(), 1);
-        assert_eq!((c[0].value, c[0].raw.as_str()), (-1_234_000.0, "△1,234千円"));
+        assert_eq!(
+            (c[0].value, c[0].raw.as_str()),
+            (-1_234_000.0, "△1,234千円")
+        );
     }
 
     #[test]
@@ -756,6 +955,7 @@ mod tests {
             "万人に開かれた",
             "十日町市",
             "1本市の取組",
+            "+36百万市場価格",
             "R5.3.14に",
         ] {
             assert_eq!(found(t), vec![], "{t:?}");
@@ -764,11 +964,23 @@ mod tests {
 
     #[test]
     fn unit_statements() {
-        assert_eq!(unit_statement("(単位:千円)"), Some(("円".to_string(), 1000.0)));
-        assert_eq!(unit_statement("（単位：千円）"), Some(("円".to_string(), 1000.0)));
-        assert_eq!(unit_statement("(単位 千円）"), Some(("円".to_string(), 1000.0)));
+        assert_eq!(
+            unit_statement("(単位:千円)"),
+            Some(("円".to_string(), 1000.0))
+        );
+        assert_eq!(
+            unit_statement("（単位：千円）"),
+            Some(("円".to_string(), 1000.0))
+        );
+        assert_eq!(
+            unit_statement("(単位 千円）"),
+            Some(("円".to_string(), 1000.0))
+        );
         assert_eq!(unit_statement("単位：人"), Some(("人".to_string(), 1.0)));
-        assert_eq!(unit_statement("【単位：百万円】"), Some(("円".to_string(), 1e6)));
+        assert_eq!(
+            unit_statement("【単位：百万円】"),
+            Some(("円".to_string(), 1e6))
+        );
         assert_eq!(unit_statement("単位:%"), Some(("%".to_string(), 1.0)));
         assert_eq!(unit_statement("表の単位について説明する"), None);
         assert_eq!(unit_statement("千円"), None);

@@ -38,7 +38,7 @@ impl Record {
     }
 
     fn take(&mut self, col: u32) {
-        let field = self.fields.len() - 1;
+        let field = self.fields.len().saturating_sub(1);
         match self.spans.last_mut() {
             Some(s) if s.field == field && s.end == col => s.end = col + 1,
             _ => self.spans.push(Span {
@@ -134,8 +134,7 @@ pub(crate) fn parse(lines: &[NormLine], delimiter: u8) -> Grid {
 
 fn finish(rec: &mut Record, raw: &mut RawLines<'_>, rows: &mut Vec<Vec<Option<GridCell>>>) {
     let done = std::mem::replace(rec, Record::new());
-    let row: Vec<Option<GridCell>> = done.fields.iter().map(|f| grid_cell(f, raw)).collect();
-    raw.clear();
+    let row: Vec<Option<GridCell>> = done.fields.into_iter().map(|f| grid_cell(f, raw)).collect();
     if row.iter().any(Option::is_some) {
         rows.push(row);
     }

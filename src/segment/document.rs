@@ -13,7 +13,7 @@ use super::lines::{
 };
 use super::markers::{parse_key_value, parse_marker, KeyValue, Marker};
 use super::table::{
-    grid_cell, grid_to_cells, is_pipe_separator, split_on, split_pipe, split_spaces, Grid,
+    grid_cell, grid_to_cells, is_pipe_separator, quantity, split_on, split_pipe, split_spaces, Grid,
 };
 use super::SegBlock;
 
@@ -74,10 +74,7 @@ fn non_empty_fields(fields: &[MappedText]) -> usize {
 }
 
 fn has_quantity(fields: &[MappedText]) -> bool {
-    fields.iter().any(|f| {
-        let t = f.text.trim();
-        t.chars().any(|c| c.is_ascii_digit()) && parse_quantity(t).is_some()
-    })
+    fields.iter().any(|f| quantity(f.text.trim()).is_some())
 }
 
 /// Find every table run first, so the line-by-line pass can stop at them.
@@ -412,13 +409,21 @@ impl<'a> Builder<'a> {
         if let Some(b) = m.bracket {
             let inner = self.body_slice(i, b.inner_start, b.inner_end).trim();
             let rest = self.body_slice(i, m.text_start, n);
-            if b.lenticular && !rest.is_empty() {
+            let value = if b.lenticular && !rest.is_empty() {
+                Some(rest.clone())
+            } else if rest.is_empty() && self.quantity_after(i).is_some() {
+                Some(MappedText::new())
+            } else {
+                None
+            };
+            if let Some(value) = value {
+                // `【事業費】 …` sits at its bracket family's level: it closes deeper sections.
+                let level = self.family_level(&m.family);
+                while self.open.last().is_some_and(|h| h.0 >= level) {
+                    self.open.pop();
+                }
                 self.list_indents.clear();
-                return self.finish_key_value(i, inner, rest, Some((printed, None)));
-            }
-            if rest.is_empty() && self.quantity_after(i).is_some() {
-                self.list_indents.clear();
-                return self.finish_key_value(i, inner, MappedText::new(), Some((printed, None)));
+                return self.finish_key_value(i, inner, value, Some((printed, None)));
             }
             let text = join_spaced(&inner, &rest);
             return self.heading_or_item(i, i, text, m, printed, false);
@@ -469,14 +474,7 @@ impl<'a> Builder<'a> {
     ) -> usize {
         let short = text.text.chars().count() <= MAX_HEADING_CHARS && !text.text.ends_with('。');
         if !is_list && short {
-            let level = match self.family_levels.get(&m.family) {
-                Some(&l) => l,
-                None => {
-                    let l = self.open.last().map_or(1, |h| h.0 + 1);
-                    self.family_levels.insert(m.family.clone(), l);
-                    l
-                }
-            };
+            let level = self.family_level(&m.family);
             let d = Draft::new(BlockKind::Heading, i, last, text);
             self.heading(d, level, printed);
         } else {
@@ -487,6 +485,17 @@ impl<'a> Builder<'a> {
             self.emit(d);
         }
         last
+    }
+
+    /// A family's heading level, fixed where it first appears: one below
+    /// the innermost open heading.
+    fn family_level(&mut self, family: &str) -> u32 {
+        if let Some(&l) = self.family_levels.get(family) {
+            return l;
+        }
+        let l = self.open.last().map_or(1, |h| h.0 + 1);
+        self.family_levels.insert(family.to_string(), l);
+        l
     }
 
     fn list_level(&mut self, i: usize) -> u32 {
@@ -535,7 +544,10 @@ impl<'a> Builder<'a> {
                     .map(|x| split_spaces(&x.body))
                     .unwrap_or_default(),
             };
-            let row: Vec<_> = fields.iter().map(|f| grid_cell(f, &mut self.raw)).collect();
+            let row: Vec<_> = fields
+                .into_iter()
+                .map(|f| grid_cell(f, &mut self.raw))
+                .collect();
             rows.push(row);
         }
         // Some sources indent every row with a tab: drop all-empty leading columns.

@@ -1,7 +1,5 @@
 //! Small line helpers shared by the text and delimited segmenters.
 
-use std::collections::HashMap;
-
 use crate::model::Pos;
 use crate::normalize::NormLine;
 use crate::text::MappedText;
@@ -84,7 +82,9 @@ pub(crate) fn is_page_marker(chars: &[char]) -> bool {
     if !dash(first) || !dash(last) || chars.len() < 3 {
         return false;
     }
-    let inner = chars.get(1..chars.len() - 1).unwrap_or_default();
+    let inner = chars
+        .get(1..chars.len().saturating_sub(1))
+        .unwrap_or_default();
     let digits = inner
         .iter()
         .filter(|c| c.is_ascii_digit() || ('０'..='９').contains(*c))
@@ -101,33 +101,52 @@ pub(crate) fn is_punctuation_only(chars: &[char]) -> bool {
     visible >= 3 && !chars.iter().any(|c| c.is_alphanumeric())
 }
 
-/// Byte offsets of each char of the source lines, built on demand, so that
-/// cells can quote their exact source text cheaply even on long lines.
+/// Byte offsets of each char of recently used source lines, so that cells
+/// can quote their exact source text cheaply even on long lines.
 pub(crate) struct RawLines<'a> {
     lines: &'a [NormLine],
-    offsets: HashMap<u32, Vec<usize>>,
+    /// (line number, byte offset of every char plus the end); a few lines only.
+    recent: Vec<(u32, Vec<usize>)>,
 }
+
+/// Lines kept in `RawLines::recent` (a table row or a CSV record spans few).
+const RECENT_LINES: usize = 8;
 
 impl<'a> RawLines<'a> {
     pub(crate) fn new(lines: &'a [NormLine]) -> Self {
         Self {
             lines,
-            offsets: HashMap::new(),
+            recent: Vec::new(),
         }
     }
 
     fn line(&self, no: u32) -> Option<&'a NormLine> {
-        let i = self.lines.binary_search_by_key(&no, |l| l.line).ok()?;
-        self.lines.get(i)
+        // Lines are usually numbered 1, 2, 3…: try the direct index first.
+        let guess = usize::try_from(no).ok()?.checked_sub(1)?;
+        match self.lines.get(guess) {
+            Some(l) if l.line == no => Some(l),
+            _ => {
+                let i = self.lines.binary_search_by_key(&no, |l| l.line).ok()?;
+                self.lines.get(i)
+            }
+        }
     }
 
     fn byte_at(&mut self, no: u32, col: u32) -> Option<(&'a str, usize)> {
         let line = self.line(no)?;
-        let offs = self.offsets.entry(no).or_insert_with(|| {
-            let mut v: Vec<usize> = line.raw.char_indices().map(|(b, _)| b).collect();
-            v.push(line.raw.len());
-            v
-        });
+        let k = match self.recent.iter().position(|(n, _)| *n == no) {
+            Some(k) => k,
+            None => {
+                if self.recent.len() >= RECENT_LINES {
+                    self.recent.clear();
+                }
+                let mut v: Vec<usize> = line.raw.char_indices().map(|(b, _)| b).collect();
+                v.push(line.raw.len());
+                self.recent.push((no, v));
+                self.recent.len().saturating_sub(1)
+            }
+        };
+        let offs = &self.recent.get(k)?.1;
         let last = offs.last().copied().unwrap_or(0);
         let b = usize::try_from(col)
             .ok()
@@ -160,11 +179,6 @@ impl<'a> RawLines<'a> {
             out.push_str(raw.get(b0..b1.max(b0)).unwrap_or_default());
         }
         out
-    }
-
-    /// Forget cached offsets (the delimited parser calls this per record).
-    pub(crate) fn clear(&mut self) {
-        self.offsets.clear();
     }
 }
 

@@ -261,7 +261,7 @@ pub(crate) fn parse_marker(chars: &[char]) -> Option<Marker> {
         // `- ① …`, `- (1)…`, `- ・ A) …`: the numbering belongs to the marker.
         let rest = chars.get(j..).unwrap_or_default();
         if let Some((_, n)) = numbering(rest) {
-            if rest.get(n).is_some_and(|c| !c.is_whitespace()) || skip_ws(rest, n) < rest.len() {
+            if skip_ws(rest, n) < rest.len() {
                 len = j + n;
             }
         }

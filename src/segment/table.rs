@@ -2,11 +2,14 @@
 //! spaces), and turning a grid of fields into cells with header paths and
 //! row labels.
 
+use std::collections::HashMap;
+
 use crate::extract::numbers::{parse_quantity, Quantity};
 use crate::model::Cell;
 use crate::text::MappedText;
 
 use super::lines::RawLines;
+use super::markers::parse_marker;
 use super::SegCell;
 
 /// One non-empty field of a table row.
@@ -28,11 +31,15 @@ pub(crate) struct Grid {
 }
 
 /// Trim a field, strip HTML, and quote its source; `None` when empty.
-pub(crate) fn grid_cell(field: &MappedText, raw: &mut RawLines<'_>) -> Option<GridCell> {
+pub(crate) fn grid_cell(field: MappedText, raw: &mut RawLines<'_>) -> Option<GridCell> {
+    let padded =
+        field.text.starts_with(char::is_whitespace) || field.text.ends_with(char::is_whitespace);
     let content = if field.text.contains('<') || field.text.contains('&') {
-        strip_html(field)
-    } else {
+        strip_html(&field)
+    } else if padded {
         field.trim()
+    } else {
+        field
     };
     let (&first, &last) = (content.pos.first()?, content.pos.last()?);
     let raw = raw.slice(first, last);
@@ -191,12 +198,21 @@ fn entity(chars: &[char]) -> Option<(char, usize)> {
     })
 }
 
-/// `parse_quantity`, skipped for text without digits (most cells).
-fn quantity(text: &str) -> Option<Quantity> {
-    if !text
-        .chars()
+fn has_digit(text: &str) -> bool {
+    text.chars()
         .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-    {
+}
+
+/// `parse_quantity`, skipped for text without digits (most cells) and for
+/// numbered labels (`1 市税`, `(1) 営業収益`), which name rows.
+pub(crate) fn quantity(text: &str) -> Option<Quantity> {
+    if !has_digit(text) {
+        return None;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let numbered = parse_marker(&chars)
+        .is_some_and(|m| m.family.starts_with("num_") || m.family.starts_with("paren_"));
+    if numbered {
         return None;
     }
     parse_quantity(text)
@@ -213,16 +229,30 @@ fn to_u32(n: usize) -> u32 {
 /// source's own header rows); with no quantities, the first row when there
 /// are several. In every header row but the last, a cell spans the empty
 /// cells to its right. Label columns: those left of the first column
-/// holding a quantity in the data rows (column 0 when there are none);
+/// whose filled data cells are mostly quantities (column 0 when there is
+/// none);
 /// empty label cells carry the value from the data row above.
 pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<SegCell>, String) {
     let Grid { rows, header_rows } = grid;
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    // Large delimited files repeat the same few values: parse each text once.
+    let mut seen: HashMap<String, Option<Quantity>> = HashMap::new();
+    let mut quantity_of = |text: &str| -> Option<Quantity> {
+        if !has_digit(text) {
+            return None;
+        }
+        if let Some(q) = seen.get(text) {
+            return q.clone();
+        }
+        let q = quantity(text);
+        seen.insert(text.to_string(), q.clone());
+        q
+    };
     let quantities: Vec<Vec<Option<Quantity>>> = rows
         .iter()
         .map(|r| {
             r.iter()
-                .map(|c| c.as_ref().and_then(|c| quantity(&c.content.text)))
+                .map(|c| c.as_ref().and_then(|c| quantity_of(&c.content.text)))
                 .collect()
         })
         .collect();
@@ -234,11 +264,26 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
         .unwrap_or(usize::from(rows.len() >= 2))
         .min(rows.len());
 
-    let label_cols = quantities
-        .iter()
-        .skip(header_rows)
-        .filter_map(|r| r.iter().position(Option::is_some))
-        .min()
+    // A value column holds quantities in most of its filled data cells; a
+    // stray code such as `1` over `1 市民税` does not make one.
+    let mut filled = vec![0usize; width];
+    let mut numeric = vec![0usize; width];
+    for (row, qrow) in rows.iter().zip(&quantities).skip(header_rows) {
+        for (c, (cell, q)) in row.iter().zip(qrow).enumerate() {
+            if let (Some(_), Some(f), Some(n)) = (cell, filled.get_mut(c), numeric.get_mut(c)) {
+                *f += 1;
+                *n += usize::from(q.is_some());
+            }
+        }
+    }
+    let label_cols = (0..width)
+        .find(|&c| {
+            let (f, n) = (
+                filled.get(c).copied().unwrap_or(0),
+                numeric.get(c).copied().unwrap_or(0),
+            );
+            n > 0 && 2 * n > f
+        })
         .unwrap_or(usize::from(width > 0));
 
     // Header grid with spans filled in.
@@ -275,8 +320,11 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
     };
     let column_paths: Vec<Vec<String>> = (0..width).map(|c| path(header_rows, c)).collect();
 
+    let column_headers: Vec<String> = column_paths.iter().map(|p| p.join(" / ")).collect();
+
     let mut text = String::new();
-    let mut cells = Vec::new();
+    // Reserved up front: growing a vector of a million cells copies it many times.
+    let mut cells = Vec::with_capacity(rows.iter().flatten().flatten().count());
     let mut carried: Vec<String> = vec![String::new(); label_cols];
     for (r, (row, qrow)) in rows.into_iter().zip(quantities).enumerate() {
         if r > 0 {
@@ -319,10 +367,15 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
             let Some(GridCell { content, raw }) = cell else {
                 continue;
             };
-            let header_parts = if is_header {
-                path(r + 1, c)
+            let (header_parts, header) = if is_header {
+                let parts = path(r + 1, c);
+                let joined = parts.join(" / ");
+                (parts, joined)
             } else {
-                column_paths.get(c).cloned().unwrap_or_default()
+                (
+                    column_paths.get(c).cloned().unwrap_or_default(),
+                    column_headers.get(c).cloned().unwrap_or_default(),
+                )
             };
             let (value, unit) = match q {
                 Some(q) if !is_header => (Some(q.value), q.unit),
@@ -336,7 +389,7 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
                     row: to_u32(r),
                     col: to_u32(c),
                     is_header,
-                    header: header_parts.join(" / "),
+                    header,
                     row_label: row_label.clone(),
                     text: content.text.clone(),
                     value,
@@ -372,7 +425,7 @@ mod tests {
             .map(|l| {
                 split_on(&l.norm, '\t')
                     .iter()
-                    .map(|f| grid_cell(f, &mut raw))
+                    .map(|f| grid_cell(f.clone(), &mut raw))
                     .collect()
             })
             .collect();
@@ -382,7 +435,7 @@ mod tests {
         }
     }
 
-    fn at<'a>(cells: &'a [SegCell], r: u32, c: u32) -> &'a SegCell {
+    fn at(cells: &[SegCell], r: u32, c: u32) -> &SegCell {
         cells
             .iter()
             .find(|x| x.cell.row == r && x.cell.col == c)
@@ -468,6 +521,14 @@ mod tests {
     }
 
     #[test]
+    fn a_stray_code_does_not_make_a_value_column() {
+        let g = grid_from("1\t49,286,300\n1 市民税\t18,719,000\n2 固定資産税\t23,861,300");
+        let (cells, _) = grid_to_cells("d", 1, g);
+        assert_eq!(at(&cells, 2, 1).cell.row_label, "2 固定資産税");
+        assert_eq!(at(&cells, 0, 1).cell.row_label, "1");
+    }
+
+    #[test]
     fn empty_grid_is_fine() {
         let (cells, text) = grid_to_cells("d", 1, Grid::default());
         assert!(cells.is_empty());
@@ -504,6 +565,6 @@ mod tests {
         let f = split_spaces(&l.norm);
         let texts: Vec<_> = f.iter().map(|x| x.text.clone()).collect();
         assert_eq!(texts, vec!["前年度", "413,205", "65,995", "比 較"]);
-        assert_eq!(f[1].pos_at(0).col, 17);
+        assert_eq!(f[1].pos_at(0).col, 14);
     }
 }

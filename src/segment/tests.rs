@@ -8,6 +8,7 @@ use proptest::prelude::*;
 use super::lines::test_util::doc;
 use super::*;
 use crate::model::Pos;
+use crate::normalize::normalize_text;
 
 fn seg(text: &str) -> Vec<SegBlock> {
     let lines = doc(text);
@@ -58,7 +59,7 @@ fn find<'a>(blocks: &'a [SegBlock], text: &str) -> &'a Block {
         .block
 }
 
-fn cell<'a>(b: &'a SegBlock, row: u32, col: u32) -> &'a SegCell {
+fn cell(b: &SegBlock, row: u32, col: u32) -> &SegCell {
     b.cells
         .iter()
         .find(|c| c.cell.row == row && c.cell.col == col)
@@ -176,6 +177,22 @@ fn key_value_takes_a_quantity_from_a_later_line() {
     assert_eq!(b[2].block.key.as_deref(), Some("担当課"));
     assert_eq!(b[2].block.parent_id, Some(b[1].block.block_id));
     assert_eq!(b[3].content.text, "1,000千円");
+}
+
+#[test]
+fn bracket_key_value_closes_deeper_sections() {
+    let b = seg("[松江市] 事業
+【実施体制】
+1. 情報発信
+【事業費】 28,000千円
+【目標】");
+    assert_eq!(
+        kinds(&b),
+        vec!["heading", "heading", "heading", "key_value", "heading"]
+    );
+    assert_eq!(b[3].block.parent_id, Some(1));
+    assert_eq!(b[4].block.parent_id, Some(1));
+    assert_eq!(b[4].block.level, Some(2));
 }
 
 #[test]
@@ -426,7 +443,7 @@ fn read_lossy(p: &Path) -> String {
 }
 
 fn seed(prefix: &str) -> (Vec<NormLine>, Vec<SegBlock>) {
-    let lines = doc(&read_lossy(&seed_path(prefix)));
+    let lines = normalize_text(&read_lossy(&seed_path(prefix)));
     let blocks = segment_text("seed", &lines);
     assert_coverage(&lines, &blocks);
     (lines, blocks)
@@ -538,7 +555,7 @@ fn corpus_is_covered() {
     }
     files.sort();
     for p in files {
-        let lines = doc(&read_lossy(&p));
+        let lines = normalize_text(&read_lossy(&p));
         let ext = p
             .extension()
             .map(|e| e.to_string_lossy().to_lowercase())

@@ -272,6 +272,23 @@ mod tests {
     }
 
     #[test]
+    fn exchange_swaps_both_directories_or_declines() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        fs::create_dir(&a).unwrap();
+        fs::create_dir(&b).unwrap();
+        fs::write(a.join("f"), "a").unwrap();
+        fs::write(b.join("f"), "b").unwrap();
+        let swapped = exchange(&a, &b).unwrap();
+        let (in_a, in_b) = if swapped { ("b", "a") } else { ("a", "b") };
+        assert_eq!(fs::read_to_string(a.join("f")).unwrap(), in_a);
+        assert_eq!(fs::read_to_string(b.join("f")).unwrap(), in_b);
+        #[cfg(target_os = "linux")]
+        eprintln!("renameat2(RENAME_EXCHANGE) supported here: {swapped}");
+        assert!(exchange(&a, &tmp.path().join("missing")).is_err());
+    }
+
+    #[test]
     fn out_that_is_a_file_is_refused() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");

@@ -6,8 +6,9 @@
 //! `planfacts.parquet` rather than in `resources`: Frictionless reads
 //! Parquet only through an optional pandas/fastparquet plugin, which fails
 //! on null dates, so listing them as resources would make `frictionless
-//! validate` fail on correct data. Their entries have the same shape as a
-//! resource (path, format, mediatype, bytes, hash, schema).
+//! validate` fail on correct data. Each entry names the CSV resource whose
+//! schema it shares (`schema_of`), and carries path, format, mediatype,
+//! bytes and hash.
 
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -31,7 +32,7 @@ fn sha256(bytes: &[u8]) -> String {
     hex
 }
 
-pub fn datapackage_json(encoded: &[Encoded<'_>], csv_bom: bool) -> Result<Vec<u8>> {
+pub fn datapackage_json(encoded: &[Encoded<'_>]) -> Result<Vec<u8>> {
     let mut resources = Vec::new();
     let mut parquet = Vec::new();
     for e in encoded {
@@ -43,9 +44,8 @@ pub fn datapackage_json(encoded: &[Encoded<'_>], csv_bom: bool) -> Result<Vec<u8
             "profile": "tabular-data-resource",
             "format": "csv",
             "mediatype": "text/csv",
-            // Python's name for UTF-8 with a BOM; plain `utf-8` would read
-            // the BOM into the first column name.
-            "encoding": if csv_bom { "utf-8-sig" } else { "utf-8" },
+            // With or without BOM: Frictionless and DuckDB both skip it.
+            "encoding": "utf-8",
             "dialect": {
                 "delimiter": ",",
                 "quoteChar": "\"",
@@ -55,7 +55,7 @@ pub fn datapackage_json(encoded: &[Encoded<'_>], csv_bom: bool) -> Result<Vec<u8
             },
             "bytes": e.csv.len(),
             "hash": sha256(e.csv),
-            "schema": schema.clone(),
+            "schema": schema,
         }));
         parquet.push(json!({
             "name": e.dataset,
@@ -65,7 +65,7 @@ pub fn datapackage_json(encoded: &[Encoded<'_>], csv_bom: bool) -> Result<Vec<u8
             "compression": "zstd",
             "bytes": e.parquet.len(),
             "hash": sha256(e.parquet),
-            "schema": schema,
+            "schema_of": e.dataset,
         }));
     }
     let package = json!({
@@ -104,25 +104,20 @@ mod tests {
             csv: b"x\n",
             parquet: b"PAR1",
         }];
-        let v: Value = serde_json::from_slice(&datapackage_json(&encoded, false).unwrap()).unwrap();
+        let v: Value = serde_json::from_slice(&datapackage_json(&encoded).unwrap()).unwrap();
         assert_eq!(v["profile"], "tabular-data-package");
         assert_eq!(v["resources"][0]["path"], "findings.csv");
         assert_eq!(v["resources"][0]["encoding"], "utf-8");
         assert_eq!(v["resources"][0]["bytes"], 2);
         assert_eq!(v["resources"][0]["schema"]["primaryKey"][0], "finding_id");
         assert_eq!(v["planfacts"]["parquet"][0]["path"], "findings.parquet");
+        assert_eq!(v["planfacts"]["parquet"][0]["schema_of"], "findings");
         assert_eq!(v["planfacts"]["parquet"][0]["hash"], sha256(b"PAR1"));
-        let with_bom: Value =
-            serde_json::from_slice(&datapackage_json(&encoded, true).unwrap()).unwrap();
-        assert_eq!(with_bom["resources"][0]["encoding"], "utf-8-sig");
-        assert!(datapackage_json(
-            &[Encoded {
-                dataset: "nope",
-                csv: b"",
-                parquet: b""
-            }],
-            false
-        )
-        .is_err());
+        let unknown = Encoded {
+            dataset: "nope",
+            csv: b"",
+            parquet: b"",
+        };
+        assert!(datapackage_json(&[unknown]).is_err());
     }
 }

@@ -96,7 +96,7 @@ pub fn write_out(
             _ => None,
         })
         .collect();
-    let package = datapackage::datapackage_json(&encoded, options.csv_bom)?;
+    let package = datapackage::datapackage_json(&encoded)?;
     files.push(("datapackage.json".to_string(), package));
     files.push(("report.md".to_string(), report_md.as_bytes().to_vec()));
     atomic::replace_dir(out, &files)
