@@ -1,8 +1,8 @@
 //! `relisted_mismatch`: a table row marked 再掲 (re-listed: `(再掲)`,
 //! `【再掲】`, `※再掲`, `再掲`) repeats an earlier row and must say the same.
 //!
-//! The relisted row's label is its first cell carrying the mark; with the
-//! mark removed it names the original: an earlier row (any table of the
+//! The relisted row's label (its `row_label` cell, else its first text
+//! cell) carries the mark; with the mark removed it names the original: an earlier row (any table of the
 //! document) with a cell of exactly that text. The cells right of the label
 //! are compared by their distance from it, ignoring white space, character
 //! width and 再掲 marks. A label may name several earlier rows (the same
@@ -74,7 +74,22 @@ struct Row<'a> {
     cells: Vec<&'a Cell>,
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
+    /// The row's label: the cell the table names as its label
+    /// (`row_label`), else its first text cell. A 再掲 mark elsewhere in a
+    /// row (a description that mentions a relisted item) is not a relisting.
+    fn label(&self) -> Option<&'a Cell> {
+        let text_cells = || {
+            self.cells
+                .iter()
+                .copied()
+                .filter(|c| c.value.is_none() && !c.text.trim().is_empty())
+        };
+        text_cells()
+            .find(|c| !c.row_label.trim().is_empty() && c.text.trim() == c.row_label.trim())
+            .or_else(|| text_cells().next())
+    }
+
     /// Folded text of the cells right of column `label_col`, by distance.
     fn after(&self, label_col: u32) -> BTreeMap<u32, String> {
         self.cells
@@ -122,7 +137,10 @@ fn check(
     rows: &[Row],
     labelled: &BTreeMap<String, Vec<(usize, &Cell)>>,
 ) -> Option<Finding> {
-    let label_cell = row.cells.iter().copied().find(|c| c.text.contains(MARK))?;
+    let label_cell = row.label()?;
+    if !label_cell.text.contains(MARK) {
+        return None;
+    }
     let label = fold(&label_cell.text);
     if label.is_empty() {
         return None;
@@ -317,6 +335,18 @@ mod tests {
     #[test]
     fn no_original_or_label_only_is_silent() {
         assert!(run_on(&[]).is_empty());
+        // The mark in a description column, not in the row's label.
+        let mut cells = table(
+            1,
+            20,
+            &[["男女共同参画の広報", "広報・啓発活動を実施する。", "1"]],
+        );
+        cells.extend(table(
+            1,
+            21,
+            &[["レビューシート", "男女共同参画の広報(再掲)", "4"]],
+        ));
+        assert!(run_on(&cells).is_empty());
         let cells = table(2, 40, &[["企業への取組勧奨(再掲)", "別の内容", "県"]]);
         assert!(run_on(&cells).is_empty());
         let mut cells = table(1, 20, &[ORIGINAL]);

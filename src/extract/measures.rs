@@ -264,8 +264,12 @@ fn unit_in_label(label: &str) -> Option<(String, f64)> {
     if inner.is_empty() || inner.chars().count() > 4 {
         return None;
     }
-    let q = numbers::parse_quantity(&format!("1{inner}"))?;
-    Some((q.unit?, q.scale))
+    // Only a known unit: `前年度(決算)` names a stance, not a unit.
+    let probe = format!("1{inner}");
+    match numbers::find_quantities(&probe).as_slice() {
+        [q] if q.end == probe.chars().count() => Some((q.unit.clone()?, q.scale)),
+        _ => None,
+    }
 }
 
 /// One table's meaning, worked out once for all its cells.
@@ -273,6 +277,22 @@ struct TableFrame {
     caption: Option<String>,
     unit: Option<(String, f64)>,
     span: Option<(i32, i32)>,
+    /// The fiscal year `本年度` stands for, read off the explicit year columns
+    /// beside it (`本年度 | 30年度 | 31年度`: 本年度 is the year before 30年度).
+    this_year: Option<i32>,
+}
+
+/// `本年度` = 0, `前年度` = -1, `前々年度` = -2: years named relative to the plan's own.
+fn relative_year(header: &str) -> Option<i32> {
+    if header.contains("前々年度") {
+        Some(-2)
+    } else if header.contains("前年度") || header.contains("昨年度") {
+        Some(-1)
+    } else if header.contains("本年度") || header.contains("今年度") {
+        Some(0)
+    } else {
+        None
+    }
 }
 
 impl TableFrame {
@@ -297,11 +317,22 @@ impl TableFrame {
                 span = Some(span.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
             }
         };
+        let mut this_col = None;
+        let mut first_explicit: Option<(u32, i32)> = None;
         for c in sb.cells.iter().filter(|c| c.cell.is_header) {
             if let Some(p) = memo.period(&c.content.text) {
                 widen(&p);
+                if let (Some(fy), None) = (p.fy_start, first_explicit) {
+                    first_explicit = Some((c.cell.col, fy));
+                }
+            } else if relative_year(&c.content.text) == Some(0) {
+                this_col = Some(c.cell.col);
             }
         }
+        let this_year = match (this_col, first_explicit) {
+            (Some(h), Some((c, fy))) if c > h => Some(fy - (c - h) as i32),
+            _ => None,
+        };
         for c in sb.cells.iter().filter(|c| !c.cell.is_header) {
             if let Some(p) = c.label_parts.iter().find_map(|l| memo.period(l)) {
                 widen(&p);
@@ -311,6 +342,7 @@ impl TableFrame {
             caption,
             unit,
             span,
+            this_year,
         })
     }
 }
@@ -376,7 +408,16 @@ fn table_measures(
         let labels = cell.label_parts.join(" / ");
         let cumulative_word =
             keywords::is_cumulative(&header) || cell.label_parts.iter().any(|l| keywords::is_cumulative(l));
-        let explicit = col_period.clone().or(row_period.clone()).or(above_period.clone());
+        let relative = frame.this_year.and_then(|base| {
+            let header = cell.header_parts.iter().rev().find(|h| relative_year(h).is_some())?;
+            let fy = base + relative_year(header)?;
+            Some(Period {
+                fy_start: Some(fy),
+                fy_end: Some(fy),
+                label: header.clone(),
+            })
+        });
+        let explicit = col_period.or(relative).or(row_period).or(above_period);
         let period = match explicit {
             Some(p) if cumulative_word && p.fy_start == p.fy_end => {
                 // `令和5年度までの累計`: the total runs from the table's first year.

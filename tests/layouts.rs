@@ -1,0 +1,100 @@
+//! Layouts the seeds do not have, built here: what a careful reader takes
+//! out of each.
+
+use planfacts::model::{DocOutput, Measure, MeasureKind, Stance};
+use planfacts::pipeline;
+
+fn run(text: &str) -> DocOutput {
+    pipeline::process("constructed.txt", text.as_bytes())
+}
+
+fn find<'a>(out: &'a DocOutput, raw: &str) -> &'a Measure {
+    out.measures
+        .iter()
+        .find(|m| m.raw == raw)
+        .unwrap_or_else(|| panic!("no measure {raw}: {:#?}", out.measures.iter().map(|m| &m.raw).collect::<Vec<_>>()))
+}
+
+#[test]
+fn years_as_rows_with_a_total_row() {
+    let out = run("■市民相談件数の推移\n\n年度\t相談件数(件)\t解決件数(件)\n令和2年度\t120\t80\n令和3年度\t135\t90\n令和4年度\t150\t101\n合計\t405\t271\n");
+    let m = find(&out, "135");
+    assert_eq!((m.fy_start, m.fy_end), (Some(2021), Some(2021)));
+    assert_eq!(m.indicator.as_deref(), Some("相談件数(件)"));
+    assert_eq!(m.unit.as_deref(), Some("件"));
+    let total = find(&out, "405");
+    assert!(total.cumulative);
+    assert_eq!((total.fy_start, total.fy_end), (Some(2020), Some(2022)));
+    assert!(out.measures.iter().filter(|m| m.raw == "101").all(|m| m.fy_start == Some(2022)));
+}
+
+#[test]
+fn baseline_target_actual_columns() {
+    let out = run("指標\t基準値(R1)\t目標値(R5)\t実績(R4)\n移住者数\t120人\t200人\t185人\n空き家バンク登録件数\t30件\t60件\t52件\n");
+    let base = find(&out, "120人");
+    assert_eq!(base.stance, Stance::Achieved);
+    assert_eq!(base.fy_start, Some(2019));
+    let target = find(&out, "200人");
+    assert_eq!(target.stance, Stance::Planned);
+    assert_eq!(target.fy_start, Some(2023));
+    assert_eq!(target.indicator.as_deref(), Some("移住者数"));
+    let actual = find(&out, "52件");
+    assert_eq!(actual.stance, Stance::Achieved);
+    assert_eq!(actual.fy_start, Some(2022));
+    assert_eq!(actual.indicator.as_deref(), Some("空き家バンク登録件数"));
+}
+
+#[test]
+fn mixed_year_notations_in_one_header() {
+    let out = run("【目標】\n\n項目\t2020年度\tR3\t令和4年度\t平成33年度\n研修受講者数\t40\t45\t50\t55\n");
+    let years: Vec<Option<i32>> = ["40", "45", "50", "55"].iter().map(|r| find(&out, r).fy_start).collect();
+    assert_eq!(years, vec![Some(2020), Some(2021), Some(2022), Some(2021)]);
+    assert!(out.measures.iter().all(|m| m.stance == Stance::Planned));
+    assert_eq!(find(&out, "40").unit.as_deref(), Some("人"));
+    // 平成33年度 does not exist (Heisei ended in 2019): converted, and said.
+    assert!(out.dates.iter().any(|d| d.raw == "平成33年度" && d.problem.is_some()));
+}
+
+#[test]
+fn kanji_numerals_and_scaled_amounts_in_prose() {
+    let out = run("本計画は二〇二一年度から四年間の計画であり、研修に三千五百人の参加を見込む。\n事業費は12億3456万円、前年度比△1,234千円。\n");
+    assert!(out.dates.iter().any(|d| d.raw == "二〇二一年度" && d.start.map(|s| s.to_string()).as_deref() == Some("2021-04-01")));
+    assert_eq!(find(&out, "三千五百人").value, 3500.0);
+    let big = find(&out, "12億3456万円");
+    assert_eq!(big.value, 1_234_560_000.0);
+    assert_eq!(big.measure, MeasureKind::Amount);
+    assert_eq!(find(&out, "△1,234千円").value, -1_234_000.0);
+}
+
+#[test]
+fn unit_stated_once_for_a_table_and_relative_years() {
+    let out = run("計画期間: 平成29年度～平成38年度\n\n### 収支計画（単位: 千円）\n\n| 区分 | 前年度（決算） | 本年度 | 30年度 | 31年度 |\n|---|---|---|---|---|\n| 料金収入 | 1,200 | 1,250 | 1,300 | 1,320 |\n");
+    let m = find(&out, "1,300");
+    assert_eq!(m.value, 1_300_000.0);
+    assert_eq!(m.unit.as_deref(), Some("円"));
+    assert_eq!(m.scale, 1000.0);
+    assert_eq!(m.fy_start, Some(2018));
+    assert_eq!(find(&out, "1,250").fy_start, Some(2017));
+    let last_year = find(&out, "1,200");
+    assert_eq!(last_year.fy_start, Some(2016));
+    assert_eq!(last_year.stance, Stance::Achieved);
+}
+
+#[test]
+fn key_value_budget_with_its_value_on_a_later_line() {
+    let out = run("[架空町] モデル事業\n\n【事業費】 令和5年度～令和6年度（2年間）\n\n4,500千円\n");
+    let m = find(&out, "4,500千円");
+    assert_eq!(m.value, 4_500_000.0);
+    assert_eq!(m.stance, Stance::Planned);
+    assert_eq!((m.fy_start, m.fy_end), (Some(2023), Some(2024)));
+    assert_eq!(m.entity.as_deref(), Some("架空町"));
+    assert_eq!(m.indicator.as_deref(), Some("事業費"));
+    assert!(m.cumulative);
+}
+
+#[test]
+fn ordinals_are_not_quantities() {
+    let out = run("第３回会議を開催し、委員12名が出席した。\n");
+    assert!(out.measures.iter().all(|m| m.raw != "３回" && m.raw != "3回"));
+    assert_eq!(find(&out, "12名").value, 12.0);
+}
