@@ -10,8 +10,6 @@ pub mod period_length;
 pub mod rate_parts_vs_total;
 pub mod rate_vs_ratio;
 pub mod relisted_mismatch;
-#[cfg(test)]
-mod scratch;
 pub mod sequence_vs_period;
 #[cfg(test)]
 mod testutil;
