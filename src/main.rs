@@ -115,7 +115,9 @@ fn load_config(path: Option<PathBuf>) -> Result<Config> {
         None => (PathBuf::from("planfacts.toml"), false),
     };
     match std::fs::read_to_string(&path) {
-        Ok(text) => Config::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+        Ok(text) => {
+            Config::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+        }
         Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
@@ -206,7 +208,12 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             let summary = run::recheck(&out, &load_config(config)?, &WriteOptions { csv_bom })?;
             Ok(report(&summary, &out, fail_on))
         }
-        Command::Generate { docs, seed, out, inject } => {
+        Command::Generate {
+            docs,
+            seed,
+            out,
+            inject,
+        } => {
             let options = planfacts::generate::GenOptions { docs, seed, inject };
             let s = planfacts::generate::write_corpus(&out, &options)?;
             eprintln!(

@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// Where a row starts in the decoded text: 1-based line, 0-based char column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Pos {
     pub line: u32,
     pub col: u32,

@@ -52,7 +52,12 @@ pub fn process(source_path: &str, bytes: &[u8]) -> DocOutput {
         Ok(d) => d,
         Err(e) => {
             return DocOutput {
-                document: Some(failed_document(doc_id, source_path, bytes.len() as u64, format!("{source_path}: {e}"))),
+                document: Some(failed_document(
+                    doc_id,
+                    source_path,
+                    bytes.len() as u64,
+                    format!("{source_path}: {e}"),
+                )),
                 ..DocOutput::default()
             }
         }
@@ -62,7 +67,7 @@ pub fn process(source_path: &str, bytes: &[u8]) -> DocOutput {
         Layout::Text => segment::segment_text(&doc_id, &lines),
         Layout::Delimited(d) => segment::segment_delimited(&doc_id, &lines, d),
     };
-    let cover = document::read_cover(&seg);
+    let cover = document::read_cover(&seg, &lines);
     let ctx = DocContext {
         doc_id: doc_id.clone(),
         issuer: cover.issuer.clone(),

@@ -54,7 +54,11 @@ pub fn probe(text: &str) -> Probe {
         let raw_of = |s: usize, e: usize| -> String {
             let first = norm.pos_at(s).col as usize;
             let last = norm.pos_at(e.saturating_sub(1).max(s)).col as usize;
-            line.raw.chars().skip(first).take((last + 1).saturating_sub(first)).collect()
+            line.raw
+                .chars()
+                .skip(first)
+                .take((last + 1).saturating_sub(first))
+                .collect()
         };
         let found = dates::find_dates(&norm.text, &DateContext::default());
         let whole = numbers::parse_quantity(&norm.text);

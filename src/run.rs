@@ -146,7 +146,10 @@ impl std::str::FromStr for Shard {
     fn from_str(s: &str) -> std::result::Result<Shard, String> {
         let bad = || format!("`{s}`: expected i/n with 0 <= i < n (e.g. 0/2)");
         let (i, n) = s.split_once('/').ok_or_else(bad)?;
-        let (index, count): (u32, u32) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        let (index, count): (u32, u32) = (
+            i.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
         if index >= count {
             return Err(bad());
         }
@@ -177,7 +180,11 @@ pub struct RunSummary {
 impl RunSummary {
     /// The most severe finding, if any.
     pub fn worst(&self) -> Option<Severity> {
-        self.findings.iter().filter(|(_, n)| **n > 0).map(|(s, _)| *s).max()
+        self.findings
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(s, _)| *s)
+            .max()
     }
 }
 
@@ -214,7 +221,8 @@ fn read_input(file: &InputFile, max_bytes: u64) -> std::result::Result<Vec<u8>, 
         Ok(_) => {}
         Err(e) => return Err(fail(path_id(), 0, format!("{}: cannot read: {e}", file.display))),
     }
-    fs::read(&file.path).map_err(|e| fail(path_id(), 0, format!("{}: cannot read: {e}", file.display)))
+    fs::read(&file.path)
+        .map_err(|e| fail(path_id(), 0, format!("{}: cannot read: {e}", file.display)))
 }
 
 /// Parse one input's bytes; a panic in a stage becomes a `failed` document.
@@ -234,7 +242,10 @@ fn process_bytes(file: &InputFile, bytes: &[u8]) -> DocOutput {
             fail(
                 decode::doc_id(bytes),
                 bytes.len() as u64,
-                format!("{}: internal error while parsing (please report): {what}", file.display),
+                format!(
+                    "{}: internal error while parsing (please report): {what}",
+                    file.display
+                ),
             )
         }
     }
@@ -243,7 +254,11 @@ fn process_bytes(file: &InputFile, bytes: &[u8]) -> DocOutput {
 /// [`process_file`] through the cache: the stored output when this path had
 /// these bytes before, else a fresh parse that is then stored. Inputs that
 /// cannot be read are not cached (they have no bytes to key on).
-fn process_cached(file: &InputFile, max_bytes: u64, cache: &Cache) -> (DocOutput, Option<Seen>, Option<String>) {
+fn process_cached(
+    file: &InputFile,
+    max_bytes: u64,
+    cache: &Cache,
+) -> (DocOutput, Option<Seen>, Option<String>) {
     let bytes = match read_input(file, max_bytes) {
         Ok(b) => b,
         Err(failed) => return (failed, None, None),
@@ -254,7 +269,10 @@ fn process_cached(file: &InputFile, max_bytes: u64, cache: &Cache) -> (DocOutput
         Some(out) => (out, false, None),
         None => {
             let out = process_bytes(file, &bytes);
-            let problem = cache.store(&key, &out).err().map(|e| format!("cache not updated: {e}"));
+            let problem = cache
+                .store(&key, &out)
+                .err()
+                .map(|e| format!("cache not updated: {e}"));
             (out, true, problem)
         }
     };
@@ -273,7 +291,9 @@ fn merge_duplicates(outputs: Vec<DocOutput>) -> Vec<DocOutput> {
     let mut kept: Vec<DocOutput> = Vec::with_capacity(outputs.len());
     let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
     for out in outputs {
-        let Some(doc) = out.document.as_ref() else { continue };
+        let Some(doc) = out.document.as_ref() else {
+            continue;
+        };
         if let Some(&i) = by_id.get(&doc.doc_id) {
             let also = doc.source_path.clone();
             if let Some(first) = kept.get_mut(i).and_then(|k| k.document.as_mut()) {
@@ -295,7 +315,10 @@ fn merge_duplicates(outputs: Vec<DocOutput>) -> Vec<DocOutput> {
 pub fn check_all(data: &Datasets, config: &Config) -> Vec<Finding> {
     let mut measures: BTreeMap<&str, Vec<crate::model::Measure>> = BTreeMap::new();
     for m in &data.measures {
-        measures.entry(m.doc_id.as_str()).or_default().push(m.clone());
+        measures
+            .entry(m.doc_id.as_str())
+            .or_default()
+            .push(m.clone());
     }
     let mut dates: BTreeMap<&str, Vec<crate::model::DateMention>> = BTreeMap::new();
     for d in &data.dates {
@@ -335,12 +358,23 @@ fn summarize(data: &Datasets, problems: &[InputProblem]) -> RunSummary {
     }
     RunSummary {
         documents: data.documents.len(),
-        failed: data.documents.iter().filter(|d| d.status == Status::Failed).count(),
-        partial: data.documents.iter().filter(|d| d.status == Status::Partial).count(),
+        failed: data
+            .documents
+            .iter()
+            .filter(|d| d.status == Status::Failed)
+            .count(),
+        partial: data
+            .documents
+            .iter()
+            .filter(|d| d.status == Status::Partial)
+            .count(),
         measures: data.measures.len(),
         dates: data.dates.len(),
         findings,
-        input_problems: problems.iter().map(|p| format!("{}: {}", p.display, p.message)).collect(),
+        input_problems: problems
+            .iter()
+            .map(|p| format!("{}: {}", p.display, p.message))
+            .collect(),
         changes: None,
     }
 }
@@ -353,12 +387,20 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
         files.retain(|f| shard.owns(&f.display));
     }
     if files.is_empty() && !problems.is_empty() {
-        let listed: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.display, p.message)).collect();
-        return Err(Error::Other(format!("no input could be read: {}", listed.join("; "))));
+        let listed: Vec<String> = problems
+            .iter()
+            .map(|p| format!("{}: {}", p.display, p.message))
+            .collect();
+        return Err(Error::Other(format!(
+            "no input could be read: {}",
+            listed.join("; ")
+        )));
     }
     let bar = if options.progress && std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(files.len() as u64);
-        if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} docs {msg}") {
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} docs {msg}",
+        ) {
             bar.set_style(style);
         }
         bar
@@ -405,7 +447,9 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
     if let (Some(cache), Some(dir)) = (cache, options.cache.as_deref()) {
         match cache.finish(&seen) {
             Ok(stats) => summary.changes = Some(stats),
-            Err(e) => summary.input_problems.push(format!("{}: cache index not updated: {e}", dir.display())),
+            Err(e) => summary
+                .input_problems
+                .push(format!("{}: cache index not updated: {e}", dir.display())),
         }
     }
     Ok(summary)
@@ -427,8 +471,14 @@ mod tests {
 
     #[test]
     fn layout_by_extension() {
-        assert_eq!(pipeline::Layout::for_path("a/b.CSV"), pipeline::Layout::Delimited(b','));
-        assert_eq!(pipeline::Layout::for_path("x.tsv"), pipeline::Layout::Delimited(b'\t'));
+        assert_eq!(
+            pipeline::Layout::for_path("a/b.CSV"),
+            pipeline::Layout::Delimited(b',')
+        );
+        assert_eq!(
+            pipeline::Layout::for_path("x.tsv"),
+            pipeline::Layout::Delimited(b'\t')
+        );
         assert_eq!(pipeline::Layout::for_path("x.txt"), pipeline::Layout::Text);
     }
 

@@ -45,15 +45,25 @@ impl MappedText {
         let start = start.min(end);
         MappedText {
             text: self.text.chars().skip(start).take(end - start).collect(),
-            pos: self.pos.get(start..end).map(<[Pos]>::to_vec).unwrap_or_default(),
+            pos: self
+                .pos
+                .get(start..end)
+                .map(<[Pos]>::to_vec)
+                .unwrap_or_default(),
         }
     }
 
     /// The text with leading and trailing white space removed, positions kept.
     pub fn trim(&self) -> MappedText {
         let chars: Vec<char> = self.text.chars().collect();
-        let start = chars.iter().position(|c| !c.is_whitespace()).unwrap_or(chars.len());
-        let end = chars.iter().rposition(|c| !c.is_whitespace()).map_or(start, |i| i + 1);
+        let start = chars
+            .iter()
+            .position(|c| !c.is_whitespace())
+            .unwrap_or(chars.len());
+        let end = chars
+            .iter()
+            .rposition(|c| !c.is_whitespace())
+            .map_or(start, |i| i + 1);
         self.slice(start, end)
     }
 }
@@ -65,7 +75,13 @@ mod tests {
     fn mt(s: &str, line: u32) -> MappedText {
         let mut m = MappedText::new();
         for (i, c) in s.chars().enumerate() {
-            m.push(c, Pos { line, col: i as u32 });
+            m.push(
+                c,
+                Pos {
+                    line,
+                    col: i as u32,
+                },
+            );
         }
         m
     }

@@ -15,13 +15,18 @@ fn seeds() -> BTreeMap<String, DocOutput> {
     for e in entries {
         let name = e.file_name().to_string_lossy().into_owned();
         let bytes = std::fs::read(e.path()).expect("seed bytes");
-        out.insert(name.chars().take(3).collect(), pipeline::process(&name, &bytes));
+        out.insert(
+            name.chars().take(3).collect(),
+            pipeline::process(&name, &bytes),
+        );
     }
     out
 }
 
 fn tsv(name: &str) -> Vec<BTreeMap<String, String>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gold").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/gold")
+        .join(name);
     let text = std::fs::read_to_string(path).expect("gold file");
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
@@ -48,10 +53,18 @@ fn matches_gold(m: &Measure, g: &BTreeMap<String, String>) -> Vec<String> {
         wrong.push(format!("unit {:?} != {}", m.unit, want("unit")));
     }
     if m.stance.as_str() != want("stance") {
-        wrong.push(format!("stance {} != {}", m.stance.as_str(), want("stance")));
+        wrong.push(format!(
+            "stance {} != {}",
+            m.stance.as_str(),
+            want("stance")
+        ));
     }
     if m.measure.as_str() != want("measure") {
-        wrong.push(format!("measure {} != {}", m.measure.as_str(), want("measure")));
+        wrong.push(format!(
+            "measure {} != {}",
+            m.measure.as_str(),
+            want("measure")
+        ));
     }
     for (k, got) in [("fy_start", m.fy_start), ("fy_end", m.fy_end)] {
         if !want(k).is_empty() && got.map(|v| v.to_string()).as_deref() != Some(want(k)) {
@@ -62,7 +75,11 @@ fn matches_gold(m: &Measure, g: &BTreeMap<String, String>) -> Vec<String> {
         wrong.push(format!("entity {:?} != {}", m.entity, want("entity")));
     }
     if !want("indicator").is_empty() && m.indicator.as_deref() != Some(want("indicator")) {
-        wrong.push(format!("indicator {:?} != {}", m.indicator, want("indicator")));
+        wrong.push(format!(
+            "indicator {:?} != {}",
+            m.indicator,
+            want("indicator")
+        ));
     }
     wrong
 }
@@ -87,11 +104,22 @@ fn every_gold_measure_is_found_with_its_meaning() {
             .min_by_key(Vec::len);
         match best {
             None => failures.push(format!("{} line {line}: {} not found", g["doc"], g["raw"])),
-            Some(w) if !w.is_empty() => failures.push(format!("{} line {line} {}: {}", g["doc"], g["raw"], w.join(", "))),
+            Some(w) if !w.is_empty() => failures.push(format!(
+                "{} line {line} {}: {}",
+                g["doc"],
+                g["raw"],
+                w.join(", ")
+            )),
             Some(_) => {}
         }
     }
-    assert!(failures.is_empty(), "{} of {} gold measures wrong:\n{}", failures.len(), gold.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} gold measures wrong:\n{}",
+        failures.len(),
+        gold.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -101,21 +129,34 @@ fn table_and_key_value_measures_are_precise() {
     let mut total = 0usize;
     let mut extra = Vec::new();
     for (doc, out) in &docs {
-        for m in out.measures.iter().filter(|m| m.source != MeasureSource::Prose) {
+        for m in out
+            .measures
+            .iter()
+            .filter(|m| m.source != MeasureSource::Prose)
+        {
             total += 1;
             let hit = gold.iter().any(|g| {
                 &g["doc"] == doc
                     && g["line"].parse::<u32>().ok() == Some(m.line)
-                    && g["value"].parse::<f64>().is_ok_and(|v| (v - m.value).abs() <= 1e-6 * v.abs().max(1.0))
+                    && g["value"]
+                        .parse::<f64>()
+                        .is_ok_and(|v| (v - m.value).abs() <= 1e-6 * v.abs().max(1.0))
             });
             if !hit {
-                extra.push(format!("{doc} line {} {} ({:?})", m.line, m.raw, m.indicator));
+                extra.push(format!(
+                    "{doc} line {} {} ({:?})",
+                    m.line, m.raw, m.indicator
+                ));
             }
         }
     }
     let precision = 1.0 - extra.len() as f64 / total.max(1) as f64;
     assert!(total > 0);
-    assert!(precision >= 0.98, "precision {precision:.3} over {total}; not in gold:\n{}", extra.join("\n"));
+    assert!(
+        precision >= 0.98,
+        "precision {precision:.3} over {total}; not in gold:\n{}",
+        extra.join("\n")
+    );
 }
 
 #[test]
@@ -141,16 +182,32 @@ fn every_gold_date_is_found() {
                 .filter(|d| d.line == line)
                 .map(|d| format!("{} {} {:?}..{:?}", d.raw, d.kind.as_str(), d.start, d.end))
                 .collect();
-            failures.push(format!("{} line {line}: {} {} (found there: {near:?})", g["doc"], g["raw"], g["kind"]));
+            failures.push(format!(
+                "{} line {line}: {} {} (found there: {near:?})",
+                g["doc"], g["raw"], g["kind"]
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} gold dates missing:\n{}", failures.len(), gold.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} gold dates missing:\n{}",
+        failures.len(),
+        gold.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn inferred_years_say_so() {
     let docs = seeds();
-    let d = docs["000"].dates.iter().find(|d| d.line == 184).expect("６月２日");
+    let d = docs["000"]
+        .dates
+        .iter()
+        .find(|d| d.line == 184)
+        .expect("６月２日");
     assert!(d.inferred);
-    assert_eq!(d.start.map(|s| s.to_string()).as_deref(), Some("2009-06-02"));
+    assert_eq!(
+        d.start.map(|s| s.to_string()).as_deref(),
+        Some("2009-06-02")
+    );
 }

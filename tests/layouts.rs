@@ -12,7 +12,12 @@ fn find<'a>(out: &'a DocOutput, raw: &str) -> &'a Measure {
     out.measures
         .iter()
         .find(|m| m.raw == raw)
-        .unwrap_or_else(|| panic!("no measure {raw}: {:#?}", out.measures.iter().map(|m| &m.raw).collect::<Vec<_>>()))
+        .unwrap_or_else(|| {
+            panic!(
+                "no measure {raw}: {:#?}",
+                out.measures.iter().map(|m| &m.raw).collect::<Vec<_>>()
+            )
+        })
 }
 
 #[test]
@@ -25,7 +30,11 @@ fn years_as_rows_with_a_total_row() {
     let total = find(&out, "405");
     assert!(total.cumulative);
     assert_eq!((total.fy_start, total.fy_end), (Some(2020), Some(2022)));
-    assert!(out.measures.iter().filter(|m| m.raw == "101").all(|m| m.fy_start == Some(2022)));
+    assert!(out
+        .measures
+        .iter()
+        .filter(|m| m.raw == "101")
+        .all(|m| m.fy_start == Some(2022)));
 }
 
 #[test]
@@ -46,19 +55,28 @@ fn baseline_target_actual_columns() {
 
 #[test]
 fn mixed_year_notations_in_one_header() {
-    let out = run("【目標】\n\n項目\t2020年度\tR3\t令和4年度\t平成33年度\n研修受講者数\t40\t45\t50\t55\n");
-    let years: Vec<Option<i32>> = ["40", "45", "50", "55"].iter().map(|r| find(&out, r).fy_start).collect();
+    let out = run(
+        "【目標】\n\n項目\t2020年度\tR3\t令和4年度\t平成33年度\n研修受講者数\t40\t45\t50\t55\n",
+    );
+    let years: Vec<Option<i32>> = ["40", "45", "50", "55"]
+        .iter()
+        .map(|r| find(&out, r).fy_start)
+        .collect();
     assert_eq!(years, vec![Some(2020), Some(2021), Some(2022), Some(2021)]);
     assert!(out.measures.iter().all(|m| m.stance == Stance::Planned));
     assert_eq!(find(&out, "40").unit.as_deref(), Some("人"));
     // 平成33年度 does not exist (Heisei ended in 2019): converted, and said.
-    assert!(out.dates.iter().any(|d| d.raw == "平成33年度" && d.problem.is_some()));
+    assert!(out
+        .dates
+        .iter()
+        .any(|d| d.raw == "平成33年度" && d.problem.is_some()));
 }
 
 #[test]
 fn kanji_numerals_and_scaled_amounts_in_prose() {
     let out = run("本計画は二〇二一年度から四年間の計画であり、研修に三千五百人の参加を見込む。\n事業費は12億3456万円、前年度比△1,234千円。\n");
-    assert!(out.dates.iter().any(|d| d.raw == "二〇二一年度" && d.start.map(|s| s.to_string()).as_deref() == Some("2021-04-01")));
+    assert!(out.dates.iter().any(|d| d.raw == "二〇二一年度"
+        && d.start.map(|s| s.to_string()).as_deref() == Some("2021-04-01")));
     assert_eq!(find(&out, "三千五百人").value, 3500.0);
     let big = find(&out, "12億3456万円");
     assert_eq!(big.value, 1_234_560_000.0);
@@ -95,6 +113,9 @@ fn key_value_budget_with_its_value_on_a_later_line() {
 #[test]
 fn ordinals_are_not_quantities() {
     let out = run("第３回会議を開催し、委員12名が出席した。\n");
-    assert!(out.measures.iter().all(|m| m.raw != "３回" && m.raw != "3回"));
+    assert!(out
+        .measures
+        .iter()
+        .all(|m| m.raw != "３回" && m.raw != "3回"));
     assert_eq!(find(&out, "12名").value, 12.0);
 }

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use super::dates::{self, DateContext};
 use crate::model::{BlockKind, DateKind};
+use crate::normalize::NormLine;
 use crate::segment::SegBlock;
 
 /// How far into a document the cover page may reach, in blocks.
@@ -19,8 +20,25 @@ pub struct Cover {
 
 /// Words an issuing body's name ends with.
 const ISSUER_ENDINGS: &[&str] = &[
-    "都", "道", "府", "県", "市", "区", "町", "村", "庁", "省", "局", "部", "課", "室", "チーム", "委員会", "協議会",
-    "センター", "本部",
+    "都",
+    "道",
+    "府",
+    "県",
+    "市",
+    "区",
+    "町",
+    "村",
+    "庁",
+    "省",
+    "局",
+    "部",
+    "課",
+    "室",
+    "チーム",
+    "委員会",
+    "協議会",
+    "センター",
+    "本部",
 ];
 
 fn looks_like_issuer(text: &str) -> bool {
@@ -31,16 +49,29 @@ fn looks_like_issuer(text: &str) -> bool {
         && ISSUER_ENDINGS.iter().any(|e| t.ends_with(e))
 }
 
-/// Read the cover: the first dated short block gives the date (a month or a
-/// day, not a fiscal year: plans name many years, but one issue date);
-/// the first short text block that is neither date nor issuer is the title.
-pub fn read_cover(blocks: &[SegBlock]) -> Cover {
+/// Read the cover line by line (a cover's date and issuer often stand on
+/// consecutive lines that segmentation joins into one paragraph): the first
+/// dated line gives the date (a month or a day, not a fiscal year: plans
+/// name many years, but one issue date); the first short line that is
+/// neither date nor issuer is the title.
+pub fn read_cover(blocks: &[SegBlock], lines: &[NormLine]) -> Cover {
     let mut cover = Cover::default();
-    for sb in blocks.iter().take(COVER_BLOCKS) {
-        if sb.block.kind == BlockKind::Table {
-            continue;
-        }
-        let text = sb.block.text.trim();
+    let cover_lines = blocks
+        .iter()
+        .take(COVER_BLOCKS)
+        .filter(|sb| sb.block.kind != BlockKind::Table)
+        .flat_map(|sb| {
+            let from = (sb.block.line as usize).saturating_sub(1);
+            let to = (sb.block.line_end as usize).min(lines.len());
+            lines.get(from..to).unwrap_or(&[]).iter()
+        });
+    for line in cover_lines {
+        let text = line
+            .norm
+            .text
+            .trim()
+            .trim_start_matches(|c: char| "#>-*".contains(c))
+            .trim();
         if text.is_empty() {
             continue;
         }
@@ -48,7 +79,9 @@ pub fn read_cover(blocks: &[SegBlock]) -> Cover {
         if cover.published.is_none() {
             cover.published = found
                 .iter()
-                .filter(|d| matches!(d.kind, DateKind::Date | DateKind::Month) && d.problem.is_none())
+                .filter(|d| {
+                    matches!(d.kind, DateKind::Date | DateKind::Month) && d.problem.is_none()
+                })
                 .find_map(|d| d.date_start);
         }
         let only_date = found.len() == 1

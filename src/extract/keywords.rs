@@ -7,12 +7,31 @@ use crate::model::Stance;
 /// words because headers such as `目標達成率` are about a target's progress
 /// only through `率` (handled separately as a rate).
 const PLANNED: &[&str] = &[
-    "目標", "計画", "予算", "見込", "要求", "予定", "事業費", "概算", "見通し", "推計", "将来",
+    "目標",
+    "計画",
+    "予算",
+    "見込",
+    "要求",
+    "予定",
+    "事業費",
+    "概算",
+    "見通し",
+    "推計",
+    "将来",
 ];
 
 /// Words meaning a measured result.
 const ACHIEVED: &[&str] = &[
-    "実績", "取組状況", "決算", "現状", "基準値", "達成", "進捗", "結果", "現在", "実数",
+    "実績",
+    "取組状況",
+    "決算",
+    "現状",
+    "基準値",
+    "達成",
+    "進捗",
+    "結果",
+    "現在",
+    "実数",
 ];
 
 /// Stance words in `text`, if any. When both kinds appear, the one printed
@@ -38,15 +57,31 @@ pub fn is_rate_header(text: &str) -> bool {
 
 /// A header or label naming a total over periods or items.
 pub fn is_cumulative(text: &str) -> bool {
-    ["累計", "合計", "総計", "通算", "期間計"].iter().any(|w| text.contains(w))
+    ["累計", "合計", "総計", "通算", "期間計"]
+        .iter()
+        .any(|w| text.contains(w))
         || text.trim() == "計"
 }
 
 /// Columns that hold codes or ordinals rather than quantities.
 pub fn is_code_header(text: &str) -> bool {
     let t = text.trim().trim_end_matches('.');
-    ["No", "NO", "no", "番号", "順位", "順", "コード", "款", "項", "目", "節", "ID", "id"]
-        .contains(&t)
+    [
+        "No",
+        "NO",
+        "no",
+        "番号",
+        "順位",
+        "順",
+        "コード",
+        "款",
+        "項",
+        "目",
+        "節",
+        "ID",
+        "id",
+    ]
+    .contains(&t)
 }
 
 /// The unit an indicator's name implies when the figure prints none.
@@ -54,7 +89,10 @@ pub fn unit_from_indicator(indicator: &str) -> Option<&'static str> {
     let name = indicator.trim_end_matches(|c: char| c == ')' || c == '）');
     if name.ends_with("件数") {
         Some("件")
-    } else if ["者数", "人数", "人口", "生数", "員数"].iter().any(|w| name.ends_with(w)) {
+    } else if ["者数", "人数", "人口", "生数", "員数"]
+        .iter()
+        .any(|w| name.ends_with(w))
+    {
         Some("人")
     } else if name.ends_with("回数") {
         Some("回")
@@ -72,8 +110,28 @@ pub fn bare_caption(text: &str) -> String {
     let t = text.trim().trim_matches(|c: char| {
         matches!(
             c,
-            '～' | '〜' | '~' | '【' | '】' | '<' | '>' | '＜' | '＞' | '[' | ']' | '■' | '□' | '◆' | '◇' | '●'
-                | '○' | '▲' | '▼' | '★' | '・' | '※' | ' '
+            '～' | '〜'
+                | '~'
+                | '【'
+                | '】'
+                | '<'
+                | '>'
+                | '＜'
+                | '＞'
+                | '['
+                | ']'
+                | '■'
+                | '□'
+                | '◆'
+                | '◇'
+                | '●'
+                | '○'
+                | '▲'
+                | '▼'
+                | '★'
+                | '・'
+                | '※'
+                | ' '
         )
     });
     t.to_string()
@@ -104,14 +162,23 @@ mod tests {
     #[test]
     fn units_from_names() {
         assert_eq!(unit_from_indicator("正社員就職件数"), Some("件"));
-        assert_eq!(unit_from_indicator("ジョブカフェ利用者の新規登録者数"), Some("人"));
+        assert_eq!(
+            unit_from_indicator("ジョブカフェ利用者の新規登録者数"),
+            Some("人")
+        );
         assert_eq!(unit_from_indicator("カウンセリング(相談)件数"), Some("件"));
         assert_eq!(unit_from_indicator("プラットフォームの設置"), None);
     }
 
     #[test]
     fn captions_lose_decoration() {
-        assert_eq!(bare_caption("～就活期に情報を届けられる学生数～"), "就活期に情報を届けられる学生数");
-        assert_eq!(bare_caption("【つながり創出の目標値】"), "つながり創出の目標値");
+        assert_eq!(
+            bare_caption("～就活期に情報を届けられる学生数～"),
+            "就活期に情報を届けられる学生数"
+        );
+        assert_eq!(
+            bare_caption("【つながり創出の目標値】"),
+            "つながり創出の目標値"
+        );
     }
 }

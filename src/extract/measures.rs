@@ -49,7 +49,10 @@ impl<'a> DatedBlocks<'a> {
                     fiscal_year = Some(*fy);
                     break;
                 }
-                parent = index.get(&p).and_then(|&i| blocks.get(i)).and_then(|b| b.block.parent_id);
+                parent = index
+                    .get(&p)
+                    .and_then(|&i| blocks.get(i))
+                    .and_then(|b| b.block.parent_id);
             }
             let ctx = DateContext {
                 fiscal_year,
@@ -71,7 +74,12 @@ impl<'a> DatedBlocks<'a> {
                     heading_fy.insert(sb.block.block_id, fy);
                 }
             }
-            if let Some(e) = found.iter().chain(cells.iter().flatten()).filter_map(|d| d.era).last() {
+            if let Some(e) = found
+                .iter()
+                .chain(cells.iter().flatten())
+                .filter_map(|d| d.era)
+                .last()
+            {
                 era = Some(e);
             }
             contexts.push(ctx);
@@ -174,7 +182,9 @@ struct Period {
 }
 
 fn period_in(text: &str, ctx: &DateContext) -> Option<Period> {
-    dates::find_dates(text, ctx).into_iter().find_map(|d| period_of(&d, text))
+    dates::find_dates(text, ctx)
+        .into_iter()
+        .find_map(|d| period_of(&d, text))
 }
 
 fn period_of(d: &FoundDate, label: &str) -> Option<Period> {
@@ -190,7 +200,11 @@ fn period_of(d: &FoundDate, label: &str) -> Option<Period> {
     fy_start?;
     Some(Period {
         fy_start,
-        fy_end: fy_end.or(if d.kind == DateKind::FiscalRange { None } else { fy_start }),
+        fy_end: fy_end.or(if d.kind == DateKind::FiscalRange {
+            None
+        } else {
+            fy_start
+        }),
         label: label.trim().to_string(),
     })
 }
@@ -241,7 +255,23 @@ fn only_period(text: &str, ctx: &DateContext) -> bool {
         let (s, e) = (d.start.min(chars.len()), d.end.min(chars.len()));
         rest = chars.iter().take(s).chain(chars.iter().skip(e)).collect();
     }
-    for w in ["累計", "合計", "総計", "取組期間", "期間", "時点", "まで", "現在", "見込", "決算", "予算", "実績", "目標", "値", "計"] {
+    for w in [
+        "累計",
+        "合計",
+        "総計",
+        "取組期間",
+        "期間",
+        "時点",
+        "まで",
+        "現在",
+        "見込",
+        "決算",
+        "予算",
+        "実績",
+        "目標",
+        "値",
+        "計",
+    ] {
         rest = rest.replace(w, "");
     }
     rest.chars().filter(|c| c.is_alphanumeric()).count() <= 1
@@ -355,14 +385,20 @@ fn cell_quantity(cell: &SegCell, header: &str) -> Option<Quantity> {
         if let Some(q) = numbers::parse_quantity(&cell.content.text) {
             return Some(q);
         }
-        let meaningful = stance_of(header).is_some() || dates::find_dates(header, &DateContext::default()).len() == 1;
+        let meaningful = stance_of(header).is_some()
+            || dates::find_dates(header, &DateContext::default()).len() == 1;
         if !meaningful || cell.content.text.chars().count() > 20 {
             return None;
         }
         let found = numbers::find_quantities(&cell.content.text);
         let counted: Vec<&Quantity> = found
             .iter()
-            .filter(|q| !matches!(q.unit.as_deref(), Some("年間" | "か月" | "ヶ月" | "カ月" | "日間")))
+            .filter(|q| {
+                !matches!(
+                    q.unit.as_deref(),
+                    Some("年間" | "か月" | "ヶ月" | "カ月" | "日間")
+                )
+            })
             .collect();
         return match counted.as_slice() {
             [only] => Some((*only).clone()),
@@ -380,9 +416,13 @@ fn table_measures(
     lines: &[NormLine],
     out: &mut Vec<Measure>,
 ) {
-    let Some(sb) = dated.blocks.get(i) else { return };
+    let Some(sb) = dated.blocks.get(i) else {
+        return;
+    };
     let mut memo = Memo::new(dated.contexts.get(i).copied().unwrap_or_default());
-    let Some(frame) = TableFrame::new(dated, i, &mut memo) else { return };
+    let Some(frame) = TableFrame::new(dated, i, &mut memo) else {
+        return;
+    };
     let section = section_of(dated, i, ctx);
     let table_id = sb.block.block_id;
     // The nearest text cell above each column's values, in data rows: a
@@ -395,21 +435,39 @@ fn table_measures(
         }
         let header = cell.header_parts.join(" / ");
         let is_label_col = (cell.cell.col as usize) < cell.label_parts.len();
-        if is_label_col || cell.header_parts.last().is_some_and(|h| keywords::is_code_header(h)) {
+        if is_label_col
+            || cell
+                .header_parts
+                .last()
+                .is_some_and(|h| keywords::is_code_header(h))
+        {
             continue;
         }
         let Some(q) = cell_quantity(cell, &header) else {
-            prose_measures(ctx, &section, &cell.content, lines, table_id, Some(cell), &[], out);
+            prose_measures(
+                ctx,
+                &section,
+                &cell.content,
+                lines,
+                table_id,
+                Some(cell),
+                &[],
+                out,
+            );
             continue;
         };
         let col_period = cell.header_parts.iter().rev().find_map(|h| memo.period(h));
         let row_period = cell.label_parts.iter().find_map(|l| memo.period(l));
         let above_period = above.and_then(|a| memo.period(&a.content.text));
         let labels = cell.label_parts.join(" / ");
-        let cumulative_word =
-            keywords::is_cumulative(&header) || cell.label_parts.iter().any(|l| keywords::is_cumulative(l));
+        let cumulative_word = keywords::is_cumulative(&header)
+            || cell.label_parts.iter().any(|l| keywords::is_cumulative(l));
         let relative = frame.this_year.and_then(|base| {
-            let header = cell.header_parts.iter().rev().find(|h| relative_year(h).is_some())?;
+            let header = cell
+                .header_parts
+                .iter()
+                .rev()
+                .find(|h| relative_year(h).is_some())?;
             let fy = base + relative_year(header)?;
             Some(Period {
                 fy_start: Some(fy),
@@ -422,7 +480,10 @@ fn table_measures(
             Some(p) if cumulative_word && p.fy_start == p.fy_end => {
                 // `令和5年度までの累計`: the total runs from the table's first year.
                 let start = frame.span.map(|(a, _)| a).or(p.fy_start);
-                Some(Period { fy_start: start, ..p })
+                Some(Period {
+                    fy_start: start,
+                    ..p
+                })
             }
             Some(p) => Some(p),
             None if cumulative_word => frame.span.map(|(a, b)| Period {
@@ -453,7 +514,9 @@ fn table_measures(
             .or_else(|| {
                 cell.header_parts
                     .iter()
-                    .find(|h| !h.trim().is_empty() && !memo.only_period(h) && stance_of(h).is_none())
+                    .find(|h| {
+                        !h.trim().is_empty() && !memo.only_period(h) && stance_of(h).is_none()
+                    })
                     .cloned()
                     .filter(|_| !cell.label_parts.is_empty())
             })
@@ -470,7 +533,10 @@ fn table_measures(
             .or_else(|| frame.caption.as_deref().and_then(stance_of))
             .or(section.stance)
             .unwrap_or(Stance::Stated);
-        let rate_header = cell.header_parts.last().is_some_and(|h| keywords::is_rate_header(h));
+        let rate_header = cell
+            .header_parts
+            .last()
+            .is_some_and(|h| keywords::is_rate_header(h));
         let label_unit = cell
             .header_parts
             .iter()
@@ -481,13 +547,20 @@ fn table_measures(
             (None, Some((u, s))) => (Some(u.clone()), q.number * s, *s),
             (None, None) if rate_header => (Some("%".to_string()), q.value, q.scale),
             (None, None) => (
-                indicator.as_deref().and_then(keywords::unit_from_indicator).map(str::to_string),
+                indicator
+                    .as_deref()
+                    .and_then(keywords::unit_from_indicator)
+                    .map(str::to_string),
                 q.value,
                 q.scale,
             ),
         };
         let (fy_start, fy_end, period_label) = match &period {
-            Some(p) => (p.fy_start, p.fy_end, Some(p.label.clone()).filter(|l| !l.is_empty())),
+            Some(p) => (
+                p.fy_start,
+                p.fy_end,
+                Some(p.label.clone()).filter(|l| !l.is_empty()),
+            ),
             None => (None, None, None),
         };
         let at = cell.content.pos_at(q.start);
@@ -506,7 +579,8 @@ fn table_measures(
             period_label,
             fy_start,
             fy_end,
-            cumulative: cumulative_word || matches!((fy_start, fy_end), (Some(a), Some(b)) if b > a),
+            cumulative: cumulative_word
+                || matches!((fy_start, fy_end), (Some(a), Some(b)) if b > a),
             value,
             unit,
             scale,
@@ -554,7 +628,9 @@ fn kv_measures(
     lines: &[NormLine],
     out: &mut Vec<Measure>,
 ) {
-    let Some(sb) = dated.blocks.get(i) else { return };
+    let Some(sb) = dated.blocks.get(i) else {
+        return;
+    };
     let section = section_of(dated, i, ctx);
     let key = sb.block.key.clone().unwrap_or_default();
     let found = dated.block_dates.get(i).map(Vec::as_slice).unwrap_or(&[]);
@@ -562,12 +638,21 @@ fn kv_measures(
     let stance = stance_of(&key).or(section.stance).unwrap_or(Stance::Stated);
     let mut taken: Vec<(usize, usize)> = Vec::new();
     for (start, end, token) in tokens(&sb.content.text) {
-        let Some(q) = numbers::parse_quantity(&token) else { continue };
-        if found.iter().any(|d| overlaps(d.start, d.end, start, end) || d.length_span.is_some_and(|(a, b)| overlaps(a, b, start, end))) {
+        let Some(q) = numbers::parse_quantity(&token) else {
+            continue;
+        };
+        if found.iter().any(|d| {
+            overlaps(d.start, d.end, start, end)
+                || d.length_span
+                    .is_some_and(|(a, b)| overlaps(a, b, start, end))
+        }) {
             continue;
         }
         taken.push((start, end));
-        let unit = q.unit.clone().or_else(|| keywords::unit_from_indicator(&key).map(str::to_string));
+        let unit = q
+            .unit
+            .clone()
+            .or_else(|| keywords::unit_from_indicator(&key).map(str::to_string));
         let (fy_start, fy_end, period_label) = match &period {
             Some(p) => (p.fy_start, p.fy_end, Some(p.label.clone())),
             None => (section.fiscal_year, section.fiscal_year, None),
@@ -600,7 +685,16 @@ fn kv_measures(
             table_col: None,
         });
     }
-    prose_measures(ctx, &section, &sb.content, lines, sb.block.block_id, None, &taken, out);
+    prose_measures(
+        ctx,
+        &section,
+        &sb.content,
+        lines,
+        sb.block.block_id,
+        None,
+        &taken,
+        out,
+    );
 }
 
 fn overlaps(a0: usize, a1: usize, b0: usize, b1: usize) -> bool {
@@ -623,7 +717,8 @@ fn prose_measures(
     for q in numbers::find_quantities(&content.text) {
         let in_date = found_dates.iter().any(|d| {
             overlaps(d.start, d.end, q.start, q.end)
-                || d.length_span.is_some_and(|(a, b)| overlaps(a, b, q.start, q.end))
+                || d.length_span
+                    .is_some_and(|(a, b)| overlaps(a, b, q.start, q.end))
         });
         if in_date || skip.iter().any(|&(a, b)| overlaps(a, b, q.start, q.end)) {
             continue;
@@ -659,7 +754,11 @@ fn prose_measures(
 }
 
 /// Every measure of a document, in document order.
-pub fn extract_measures(ctx: &DocContext, dated: &DatedBlocks<'_>, lines: &[NormLine]) -> Vec<Measure> {
+pub fn extract_measures(
+    ctx: &DocContext,
+    dated: &DatedBlocks<'_>,
+    lines: &[NormLine],
+) -> Vec<Measure> {
     let mut out = Vec::new();
     for (i, sb) in dated.blocks.iter().enumerate() {
         match sb.block.kind {
@@ -667,7 +766,16 @@ pub fn extract_measures(ctx: &DocContext, dated: &DatedBlocks<'_>, lines: &[Norm
             BlockKind::KeyValue => kv_measures(ctx, dated, i, lines, &mut out),
             BlockKind::Paragraph | BlockKind::ListItem | BlockKind::Heading => {
                 let section = section_of(dated, i, ctx);
-                prose_measures(ctx, &section, &sb.content, lines, sb.block.block_id, None, &[], &mut out);
+                prose_measures(
+                    ctx,
+                    &section,
+                    &sb.content,
+                    lines,
+                    sb.block.block_id,
+                    None,
+                    &[],
+                    &mut out,
+                );
             }
             BlockKind::Unparsed => {}
         }
@@ -682,7 +790,10 @@ mod tests {
 
     #[test]
     fn entity_from_section_label() {
-        assert_eq!(entity_in("[松江市] 県内高校卒業生とのつながり創出モデル事業").as_deref(), Some("松江市"));
+        assert_eq!(
+            entity_in("[松江市] 県内高校卒業生とのつながり創出モデル事業").as_deref(),
+            Some("松江市")
+        );
         assert_eq!(entity_in("【津和野町】事業").as_deref(), Some("津和野町"));
         assert_eq!(entity_in("事業の概要 [松江市]"), None);
         assert_eq!(entity_in("【事業費】 R4～R7"), None);

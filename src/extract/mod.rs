@@ -45,7 +45,11 @@ pub fn raw_span(lines: &[NormLine], content: &MappedText, start: usize, end: usi
     let mut out = String::new();
     for line in first.line..=last.line {
         let text = line_text(line);
-        let from = if line == first.line { first.col as usize } else { 0 };
+        let from = if line == first.line {
+            first.col as usize
+        } else {
+            0
+        };
         let to = if line == last.line {
             last.col as usize + 1
         } else {
