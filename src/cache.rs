@@ -28,6 +28,15 @@ const MAGIC: &[u8; 4] = b"PFC1";
 
 const INDEX: &str = "index.tsv";
 
+/// A fingerprint of the running program: a parser changed without a
+/// version bump (any rebuild) must not be served results of the old one.
+static BUILD: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    std::env::current_exe()
+        .and_then(fs::read)
+        .map(|bytes| blake3::hash(&bytes).to_hex().to_string())
+        .unwrap_or_default()
+});
+
 /// How the inputs of this run compare with those of the last run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ChangeStats {
@@ -96,7 +105,7 @@ impl Cache {
     /// The entry key of `path` with content `content` under this build.
     pub fn key(path: &str, content: &str) -> String {
         let mut h = blake3::Hasher::new();
-        for part in [FORMAT, env!("CARGO_PKG_VERSION"), path, content] {
+        for part in [FORMAT, env!("CARGO_PKG_VERSION"), BUILD.as_str(), path, content] {
             h.update(&(part.len() as u64).to_le_bytes());
             h.update(part.as_bytes());
         }

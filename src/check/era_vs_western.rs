@@ -10,6 +10,10 @@
 //!
 //! Era year 0 and impossible days are `invalid_date`'s.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::common::{era, finding, past_era_end, Settings};
 use super::DocFacts;
 use crate::model::{DateMention, Finding, Severity};
@@ -23,16 +27,50 @@ pub const RATIONALE: &str =
 pub fn run(facts: &DocFacts<'_>, _settings: &Settings) -> Vec<Finding> {
     let mut out = Vec::new();
     for d in facts.dates {
-        out.extend(mismatch(facts, d));
+        let printed = pairs(&d.raw);
+        if printed.is_empty() {
+            // The extractor read the pair; its raw text did not keep it whole.
+            if let (Some(stated), Some(name), Some(year)) = (d.western_stated, d.era.as_deref(), d.era_year) {
+                out.extend(mismatch(facts, d, stated, name, year));
+            }
+        }
+        for (stated, name, year) in printed {
+            out.extend(mismatch(facts, d, stated, &name, year));
+        }
         out.extend(past_end(facts, d));
     }
     out
 }
 
-fn mismatch(facts: &DocFacts<'_>, d: &DateMention) -> Option<Finding> {
-    let stated = d.western_stated?;
-    let e = era(d.era.as_deref()?)?;
-    let era_year = d.era_year?;
+static PAIR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{4})\s*(?:年度|年)?\s*[(（]\s*(明治|大正|昭和|平成|令和)\s*(元|\d{1,3})\s*(?:年度|年)?\s*[)）]")
+        .unwrap_or_else(|e| panic!("pair pattern: {e}"))
+});
+
+/// Every `2021（令和3）` pair printed in a mention: a range holds two, and
+/// each is checked (the `dates` row keeps only the first in `western_stated`).
+fn pairs(raw: &str) -> Vec<(i32, String, i32)> {
+    let ascii: String = raw
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    PAIR.captures_iter(&ascii)
+        .filter_map(|c| {
+            let western = c.get(1)?.as_str().parse().ok()?;
+            let year = match c.get(3)?.as_str() {
+                "元" => 1,
+                n => n.parse().ok()?,
+            };
+            Some((western, c.get(2)?.as_str().to_string(), year))
+        })
+        .collect()
+}
+
+fn mismatch(facts: &DocFacts<'_>, d: &DateMention, stated: i32, era_name: &str, era_year: i32) -> Option<Finding> {
+    let e = era(era_name)?;
     let converted = e.offset + era_year;
     if converted == stated {
         return None;
@@ -156,5 +194,18 @@ mod tests {
         d.era = None;
         d.era_year = None;
         assert!(run_on(&[d]).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod pair_tests {
+    use super::pairs;
+
+    #[test]
+    fn both_pairs_of_a_range_are_read() {
+        let got = pairs("2024（令和6）年度〜2026（令和9）年度");
+        assert_eq!(got, vec![(2024, "令和".to_string(), 6), (2026, "令和".to_string(), 9)]);
+        assert_eq!(pairs("２０１７年度（平成２９年度）"), vec![(2017, "平成".to_string(), 29)]);
+        assert!(pairs("令和4年度～令和7年度").is_empty());
     }
 }
