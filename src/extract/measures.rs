@@ -637,15 +637,12 @@ fn kv_measures(
     let period = found.iter().find_map(|d| period_of(d, &d.raw));
     let stance = stance_of(&key).or(section.stance).unwrap_or(Stance::Stated);
     let mut taken: Vec<(usize, usize)> = Vec::new();
+    let in_date = Spans::new(date_spans(found), sb.content.pos.len());
     for (start, end, token) in tokens(&sb.content.text) {
         let Some(q) = numbers::parse_quantity(&token) else {
             continue;
         };
-        if found.iter().any(|d| {
-            overlaps(d.start, d.end, start, end)
-                || d.length_span
-                    .is_some_and(|(a, b)| overlaps(a, b, start, end))
-        }) {
+        if in_date.touches(start, end) {
             continue;
         }
         taken.push((start, end));
@@ -697,8 +694,52 @@ fn kv_measures(
     );
 }
 
-fn overlaps(a0: usize, a1: usize, b0: usize, b1: usize) -> bool {
-    a0 < b1 && b0 < a1
+/// Char ranges of one text, asked whether `[a, b)` touches any of them in
+/// constant time: a scan of every range per number made a line holding many
+/// numbers and dates quadratic.
+struct Spans {
+    /// `covered[i]`: how many chars before `i` lie in some range.
+    covered: Vec<usize>,
+}
+
+impl Spans {
+    fn new(ranges: impl IntoIterator<Item = (usize, usize)>, len: usize) -> Spans {
+        let mut delta = vec![0i64; len + 1];
+        for (a, b) in ranges {
+            let (a, b) = (a.min(len), b.min(len));
+            if a < b {
+                if let Some(d) = delta.get_mut(a) {
+                    *d += 1;
+                }
+                if let Some(d) = delta.get_mut(b) {
+                    *d -= 1;
+                }
+            }
+        }
+        let mut covered = Vec::with_capacity(len + 1);
+        let (mut depth, mut count) = (0i64, 0usize);
+        covered.push(0);
+        for d in delta.iter().take(len) {
+            depth += d;
+            if depth > 0 {
+                count += 1;
+            }
+            covered.push(count);
+        }
+        Spans { covered }
+    }
+
+    fn touches(&self, a: usize, b: usize) -> bool {
+        let at = |i: usize| self.covered.get(i).or(self.covered.last()).copied().unwrap_or(0);
+        a < b && at(b) > at(a)
+    }
+}
+
+/// Where dates stand in a text, with the spans of their stated lengths (`（4年間）`).
+fn date_spans(found: &[FoundDate]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    found
+        .iter()
+        .flat_map(|d| std::iter::once((d.start, d.end)).chain(d.length_span))
 }
 
 /// Quantities with units inside running text: `stated` figures.
@@ -714,13 +755,12 @@ fn prose_measures(
     out: &mut Vec<Measure>,
 ) {
     let found_dates = dates::find_dates(&content.text, &DateContext::default());
+    let taken = Spans::new(
+        date_spans(&found_dates).chain(skip.iter().copied()),
+        content.pos.len(),
+    );
     for q in numbers::find_quantities(&content.text) {
-        let in_date = found_dates.iter().any(|d| {
-            overlaps(d.start, d.end, q.start, q.end)
-                || d.length_span
-                    .is_some_and(|(a, b)| overlaps(a, b, q.start, q.end))
-        });
-        if in_date || skip.iter().any(|&(a, b)| overlaps(a, b, q.start, q.end)) {
+        if taken.touches(q.start, q.end) {
             continue;
         }
         let at = content.pos_at(q.start);

@@ -36,20 +36,10 @@ pub fn raw_span(lines: &[NormLine], content: &MappedText, start: usize, end: usi
         return String::new();
     };
     let last = content.pos_at(end.saturating_sub(1).max(start));
-    let line_text = |line: u32| -> &str {
-        (line as usize)
-            .checked_sub(1)
-            .and_then(|i| lines.get(i))
-            .map_or("", |l| l.raw.as_str())
-    };
+    let line_at = |line: u32| (line as usize).checked_sub(1).and_then(|i| lines.get(i));
     let mut out = String::new();
     for line in first.line..=last.line {
-        let text = line_text(line);
-        let from = if line == first.line {
-            first.col as usize
-        } else {
-            0
-        };
+        let from = if line == first.line { first.col as usize } else { 0 };
         let to = if line == last.line {
             last.col as usize + 1
         } else {
@@ -58,7 +48,9 @@ pub fn raw_span(lines: &[NormLine], content: &MappedText, start: usize, end: usi
         if line != first.line {
             out.push('\n');
         }
-        out.extend(text.chars().skip(from).take(to.saturating_sub(from)));
+        if let Some(l) = line_at(line) {
+            out.push_str(l.raw_cols(from, to));
+        }
     }
     out
 }

@@ -199,11 +199,7 @@ pub(crate) mod test_util {
                 },
             );
         }
-        NormLine {
-            line,
-            raw: raw.to_string(),
-            norm,
-        }
+        NormLine::new(line, raw.to_string(), norm)
     }
 
     pub(crate) fn doc(text: &str) -> Vec<NormLine> {
