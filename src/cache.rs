@@ -105,7 +105,13 @@ impl Cache {
     /// The entry key of `path` with content `content` under this build.
     pub fn key(path: &str, content: &str) -> String {
         let mut h = blake3::Hasher::new();
-        for part in [FORMAT, env!("CARGO_PKG_VERSION"), BUILD.as_str(), path, content] {
+        for part in [
+            FORMAT,
+            env!("CARGO_PKG_VERSION"),
+            BUILD.as_str(),
+            path,
+            content,
+        ] {
             h.update(&(part.len() as u64).to_le_bytes());
             h.update(part.as_bytes());
         }

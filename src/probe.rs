@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::extract::dates::{self, DateContext};
+use crate::extract::measures::tokens;
 use crate::extract::numbers;
 use crate::normalize;
 
@@ -61,11 +62,18 @@ pub fn probe(text: &str) -> Probe {
                 .collect()
         };
         let found = dates::find_dates(&norm.text, &DateContext::default());
-        let whole = numbers::parse_quantity(&norm.text);
-        let quantities = match whole {
-            Some(q) => vec![q],
-            None => numbers::find_quantities(&norm.text),
-        };
+        // Figures with a unit anywhere, and any token that is a figure on
+        // its own (a table cell or a key-value value: `△1,234`, `10`).
+        let mut quantities = numbers::find_quantities(&norm.text);
+        for (start, end, token) in tokens(&norm.text) {
+            let taken = quantities.iter().any(|q| q.start < end && start < q.end);
+            if let (false, Some(mut q)) = (taken, numbers::parse_quantity(&token)) {
+                q.start += start;
+                q.end += start;
+                quantities.push(q);
+            }
+        }
+        quantities.sort_by_key(|q| q.start);
         for d in &found {
             out.dates.push(ProbeDate {
                 raw: raw_of(d.start, d.end),

@@ -30,7 +30,9 @@ pub fn run(facts: &DocFacts<'_>, _settings: &Settings) -> Vec<Finding> {
         let printed = pairs(&d.raw);
         if printed.is_empty() {
             // The extractor read the pair; its raw text did not keep it whole.
-            if let (Some(stated), Some(name), Some(year)) = (d.western_stated, d.era.as_deref(), d.era_year) {
+            if let (Some(stated), Some(name), Some(year)) =
+                (d.western_stated, d.era.as_deref(), d.era_year)
+            {
                 out.extend(mismatch(facts, d, stated, name, year));
             }
         }
@@ -69,7 +71,13 @@ fn pairs(raw: &str) -> Vec<(i32, String, i32)> {
         .collect()
 }
 
-fn mismatch(facts: &DocFacts<'_>, d: &DateMention, stated: i32, era_name: &str, era_year: i32) -> Option<Finding> {
+fn mismatch(
+    facts: &DocFacts<'_>,
+    d: &DateMention,
+    stated: i32,
+    era_name: &str,
+    era_year: i32,
+) -> Option<Finding> {
     let e = era(era_name)?;
     let converted = e.offset + era_year;
     if converted == stated {
@@ -204,8 +212,14 @@ mod pair_tests {
     #[test]
     fn both_pairs_of_a_range_are_read() {
         let got = pairs("2024（令和6）年度〜2026（令和9）年度");
-        assert_eq!(got, vec![(2024, "令和".to_string(), 6), (2026, "令和".to_string(), 9)]);
-        assert_eq!(pairs("２０１７年度（平成２９年度）"), vec![(2017, "平成".to_string(), 29)]);
+        assert_eq!(
+            got,
+            vec![(2024, "令和".to_string(), 6), (2026, "令和".to_string(), 9)]
+        );
+        assert_eq!(
+            pairs("２０１７年度（平成２９年度）"),
+            vec![(2017, "平成".to_string(), 29)]
+        );
         assert!(pairs("令和4年度～令和7年度").is_empty());
     }
 }

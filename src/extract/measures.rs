@@ -599,7 +599,7 @@ fn table_measures(
 }
 
 /// Whitespace-separated tokens of a text with their char ranges.
-fn tokens(text: &str) -> Vec<(usize, usize, String)> {
+pub(crate) fn tokens(text: &str) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
     let mut start = None;
     let mut current = String::new();
@@ -730,7 +730,13 @@ impl Spans {
     }
 
     fn touches(&self, a: usize, b: usize) -> bool {
-        let at = |i: usize| self.covered.get(i).or(self.covered.last()).copied().unwrap_or(0);
+        let at = |i: usize| {
+            self.covered
+                .get(i)
+                .or(self.covered.last())
+                .copied()
+                .unwrap_or(0)
+        };
         a < b && at(b) > at(a)
     }
 }

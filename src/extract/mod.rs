@@ -39,7 +39,11 @@ pub fn raw_span(lines: &[NormLine], content: &MappedText, start: usize, end: usi
     let line_at = |line: u32| (line as usize).checked_sub(1).and_then(|i| lines.get(i));
     let mut out = String::new();
     for line in first.line..=last.line {
-        let from = if line == first.line { first.col as usize } else { 0 };
+        let from = if line == first.line {
+            first.col as usize
+        } else {
+            0
+        };
         let to = if line == last.line {
             last.col as usize + 1
         } else {
