@@ -639,4 +639,16 @@ mod tests {
             check_positions(&raw);
         }
     }
+
+    #[test]
+    fn raw_cols_are_char_columns_of_the_raw_line() {
+        let raw = format!("{}令和３年度{}", "あ".repeat(100), "x".repeat(70));
+        let l = normalize_line(1, &raw);
+        assert_eq!(l.raw_cols(100, 105), "令和３年度");
+        assert_eq!(l.raw_cols(0, 2), "ああ");
+        assert_eq!(l.raw_cols(170, 999), "xxxxx");
+        assert_eq!(l.raw_cols(500, 600), "");
+        assert_eq!(l.raw_cols(5, 3), "");
+        assert_eq!(normalize_line(1, "").raw_cols(0, 1), "");
+    }
 }

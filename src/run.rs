@@ -115,6 +115,8 @@ pub struct RunOptions {
     pub progress: bool,
     /// Files larger than this are recorded as failed instead of read.
     pub max_doc_bytes: u64,
+    /// Seconds one document may take before it is recorded as failed; 0: no limit.
+    pub max_doc_seconds: f64,
     /// Process only this share of the inputs (scale-out over machines).
     pub shard: Option<Shard>,
     /// Per-document results kept between runs (see `cache`); `None`
@@ -190,10 +192,18 @@ impl RunSummary {
 
 /// Read and process one file; never panics and never fails: problems become
 /// a `failed` document naming the file.
-pub fn process_file(file: &InputFile, max_bytes: u64) -> DocOutput {
+pub fn process_file(file: &InputFile, max_bytes: u64, max_seconds: f64) -> DocOutput {
     match read_input(file, max_bytes) {
-        Ok(bytes) => process_bytes(file, &bytes),
+        Ok(bytes) => process_bytes(file, &bytes, max_seconds).unwrap_or_else(|over| over.0),
         Err(failed) => failed,
+    }
+}
+
+/// The time one document may take, counted from now.
+fn budget(max_seconds: f64) -> pipeline::Budget {
+    match std::time::Duration::try_from_secs_f64(max_seconds) {
+        Ok(limit) if !limit.is_zero() => pipeline::Budget::starting_now(limit),
+        _ => pipeline::Budget::unlimited(),
     }
 }
 
@@ -226,12 +236,19 @@ fn read_input(file: &InputFile, max_bytes: u64) -> std::result::Result<Vec<u8>, 
 }
 
 /// Parse one input's bytes; a panic in a stage becomes a `failed` document.
-fn process_bytes(file: &InputFile, bytes: &[u8]) -> DocOutput {
+fn process_bytes(
+    file: &InputFile,
+    bytes: &[u8],
+    max_seconds: f64,
+) -> std::result::Result<DocOutput, pipeline::OverBudget> {
     let fail = |id: String, bytes: u64, msg: String| DocOutput {
         document: Some(pipeline::failed_document(id, &file.display, bytes, msg)),
         ..DocOutput::default()
     };
-    match catch_unwind(AssertUnwindSafe(|| pipeline::process(&file.display, bytes))) {
+    let budget = budget(max_seconds);
+    match catch_unwind(AssertUnwindSafe(|| {
+        pipeline::process_within(&file.display, bytes, &budget)
+    })) {
         Ok(out) => out,
         Err(panic) => {
             let what = panic
@@ -239,14 +256,14 @@ fn process_bytes(file: &InputFile, bytes: &[u8]) -> DocOutput {
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_default();
-            fail(
+            Ok(fail(
                 decode::doc_id(bytes),
                 bytes.len() as u64,
                 format!(
                     "{}: internal error while parsing (please report): {what}",
                     file.display
                 ),
-            )
+            ))
         }
     }
 }
@@ -257,6 +274,7 @@ fn process_bytes(file: &InputFile, bytes: &[u8]) -> DocOutput {
 fn process_cached(
     file: &InputFile,
     max_bytes: u64,
+    max_seconds: f64,
     cache: &Cache,
 ) -> (DocOutput, Option<Seen>, Option<String>) {
     let bytes = match read_input(file, max_bytes) {
@@ -268,12 +286,17 @@ fn process_cached(
     let (out, reparsed, problem) = match cache.load(&key) {
         Some(out) => (out, false, None),
         None => {
-            let out = process_bytes(file, &bytes);
-            let problem = cache
-                .store(&key, &out)
-                .err()
-                .map(|e| format!("cache not updated: {e}"));
-            (out, true, problem)
+            match process_bytes(file, &bytes, max_seconds) {
+                Ok(out) => {
+                    let problem = cache
+                        .store(&key, &out)
+                        .err()
+                        .map(|e| format!("cache not updated: {e}"));
+                    (out, true, problem)
+                }
+                // A faster night may finish it: not kept.
+                Err(over) => (over.0, true, None),
+            }
         }
     };
     let seen = Seen {
@@ -412,8 +435,12 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
         .par_iter()
         .map(|f| {
             let out = match &cache {
-                Some(c) => process_cached(f, options.max_doc_bytes, c),
-                None => (process_file(f, options.max_doc_bytes), None, None),
+                Some(c) => process_cached(f, options.max_doc_bytes, options.max_doc_seconds, c),
+                None => (
+                    process_file(f, options.max_doc_bytes, options.max_doc_seconds),
+                    None,
+                    None,
+                ),
             };
             bar.inc(1);
             out

@@ -24,6 +24,7 @@ fn options(inputs: &Path, out: &Path, cache: bool, shard: Option<Shard>) -> RunO
         write: WriteOptions::default(),
         progress: false,
         max_doc_bytes: 1 << 30,
+        max_doc_seconds: 0.0,
         shard,
         cache: cache.then(|| cache::dir_for(out)),
     }

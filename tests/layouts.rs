@@ -119,3 +119,12 @@ fn ordinals_are_not_quantities() {
         .all(|m| m.raw != "３回" && m.raw != "3回"));
     assert_eq!(find(&out, "12名").value, 12.0);
 }
+
+#[test]
+fn a_unit_on_its_own_line_holds_until_the_next_heading() {
+    let out = run("歳出\n                千円\n議会費\n1\t488,451\n総務費\n2\t9,616,154\n\n■別の表\n\n項目\t件数\n相談\t120\n");
+    let m = find(&out, "9,616,154");
+    assert_eq!(m.value, 9_616_154_000.0);
+    assert_eq!(m.unit.as_deref(), Some("円"));
+    assert_eq!(find(&out, "120").value, 120.0);
+}

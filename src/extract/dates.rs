@@ -452,7 +452,9 @@ fn head_at(cs: &[char], i: usize, ctx: &DateContext) -> Option<Point> {
         p.fiscal = true;
         return Some(p);
     }
-    if glued {
+    // The middle of a kanji number starts no year; reading on from every
+    // char of a long run would rescan the run each time (quadratic).
+    if glued || prev.is_some_and(is_kanji_numeral) && is_kanji_numeral(c) {
         return None;
     }
     // 2021, 二〇二一: four digits in the range of modern years.
@@ -902,6 +904,17 @@ impl Mention {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_year_starts_inside_a_kanji_number() {
+        // Read from its first char only: 一二〇二一 is no year 2021.
+        assert!(find_dates("一二〇二一年", &DateContext::default()).is_empty());
+        assert_eq!(find_dates("二〇二一年", &DateContext::default()).len(), 1);
+        let run = "一".repeat(50_000);
+        let started = std::time::Instant::now();
+        assert!(find_dates(&run, &DateContext::default()).is_empty());
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         match NaiveDate::from_ymd_opt(y, m, day) {

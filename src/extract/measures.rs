@@ -13,6 +13,7 @@ use super::numbers::{self, Quantity};
 use super::{date_row, heading_fiscal_year, raw_span, DocContext};
 use crate::model::{BlockKind, DateKind, DateMention, Measure, MeasureKind, MeasureSource, Stance};
 use crate::normalize::NormLine;
+use crate::pipeline::Budget;
 use crate::segment::{SegBlock, SegCell};
 use crate::text::MappedText;
 
@@ -29,7 +30,8 @@ pub struct DatedBlocks<'a> {
 }
 
 impl<'a> DatedBlocks<'a> {
-    pub fn new(blocks: &'a [SegBlock], base: DateContext) -> Self {
+    /// `None` once `budget` is spent.
+    pub fn new(blocks: &'a [SegBlock], base: DateContext, budget: &Budget) -> Option<Self> {
         let index: HashMap<u32, usize> = blocks
             .iter()
             .enumerate()
@@ -41,6 +43,9 @@ impl<'a> DatedBlocks<'a> {
         let mut block_dates = Vec::with_capacity(blocks.len());
         let mut cell_dates = Vec::with_capacity(blocks.len());
         for sb in blocks {
+            if budget.exceeded() {
+                return None;
+            }
             // The nearest enclosing fiscal-year heading dates what is below it.
             let mut fiscal_year = None;
             let mut parent = sb.block.parent_id;
@@ -86,13 +91,13 @@ impl<'a> DatedBlocks<'a> {
             block_dates.push(found);
             cell_dates.push(cells);
         }
-        DatedBlocks {
+        Some(DatedBlocks {
             blocks,
             index,
             contexts,
             block_dates,
             cell_dates,
-        }
+        })
     }
 
     /// Every date mention as a `dates` row, in document order.
@@ -414,6 +419,7 @@ fn table_measures(
     dated: &DatedBlocks<'_>,
     i: usize,
     lines: &[NormLine],
+    unit_context: Option<&(String, f64)>,
     out: &mut Vec<Measure>,
 ) {
     let Some(sb) = dated.blocks.get(i) else {
@@ -542,7 +548,10 @@ fn table_measures(
             .iter()
             .chain(cell.label_parts.iter())
             .find_map(|t| unit_in_label(t));
-        let (unit, value, scale) = match (&q.unit, label_unit.as_ref().or(frame.unit.as_ref())) {
+        let (unit, value, scale) = match (
+            &q.unit,
+            label_unit.as_ref().or(frame.unit.as_ref()).or(unit_context),
+        ) {
             (Some(u), _) => (Some(u.clone()), q.value, q.scale),
             (None, Some((u, s))) => (Some(u.clone()), q.number * s, *s),
             (None, None) if rate_header => (Some("%".to_string()), q.value, q.scale),
@@ -799,16 +808,51 @@ fn prose_measures(
     }
 }
 
+/// The last unit statement among lines `from..=to`: `（単位：千円）`, or a
+/// line holding nothing but a money unit (`千円`, `(百万円)`).
+fn unit_in_lines(lines: &[NormLine], from: u32, to: u32) -> Option<(String, f64)> {
+    let first = (from as usize).saturating_sub(1);
+    let last = (to as usize).min(lines.len());
+    lines.get(first..last)?.iter().rev().find_map(|l| {
+        let text = l.norm.text.trim();
+        numbers::unit_statement(text).or_else(|| {
+            let bare = text.trim_start_matches('(').trim_end_matches(')').trim();
+            matches!(bare, "円" | "千円" | "万円" | "百万円" | "億円")
+                .then(|| unit_in_label(&format!("({bare})")))
+                .flatten()
+        })
+    })
+}
+
 /// Every measure of a document, in document order.
+/// `None` once `budget` is spent.
 pub fn extract_measures(
     ctx: &DocContext,
     dated: &DatedBlocks<'_>,
     lines: &[NormLine],
-) -> Vec<Measure> {
+    budget: &Budget,
+) -> Option<Vec<Measure>> {
     let mut out = Vec::new();
+    // A unit stated on its own line (`（単位　千円）`, a lone `千円` over a
+    // column of layout text) holds for the tables after it, until the next
+    // heading opens another section.
+    let mut unit_context: Option<(String, f64)> = None;
     for (i, sb) in dated.blocks.iter().enumerate() {
+        if budget.exceeded() {
+            return None;
+        }
+        if sb.block.kind == BlockKind::Heading {
+            unit_context = None;
+        }
+        if sb.block.kind != BlockKind::Table {
+            if let Some(u) = unit_in_lines(lines, sb.block.line, sb.block.line_end) {
+                unit_context = Some(u);
+            }
+        }
         match sb.block.kind {
-            BlockKind::Table => table_measures(ctx, dated, i, lines, &mut out),
+            BlockKind::Table => {
+                table_measures(ctx, dated, i, lines, unit_context.as_ref(), &mut out)
+            }
             BlockKind::KeyValue => kv_measures(ctx, dated, i, lines, &mut out),
             BlockKind::Paragraph | BlockKind::ListItem | BlockKind::Heading => {
                 let section = section_of(dated, i, ctx);
@@ -827,12 +871,26 @@ pub fn extract_measures(
         }
     }
     out.sort_by_key(|m| (m.line, m.col));
-    out
+    Some(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_answer_overlap_like_a_scan() {
+        let ranges = [(2, 4), (3, 6), (10, 11), (7, 7)];
+        let spans = Spans::new(ranges, 12);
+        for a in 0..13 {
+            for b in a + 1..14 {
+                let scan = ranges.iter().any(|&(s, e)| s < e && s < b && a < e);
+                assert_eq!(spans.touches(a, b), scan, "[{a}, {b})");
+            }
+        }
+        assert!(!Spans::new([], 0).touches(0, 5));
+        assert!(Spans::new([(0, 99)], 3).touches(2, 50));
+    }
 
     #[test]
     fn entity_from_section_label() {

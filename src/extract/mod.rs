@@ -9,6 +9,7 @@ pub mod numbers;
 
 use crate::model::{DateKind, DateMention, Measure, Pos};
 use crate::normalize::NormLine;
+use crate::pipeline::Budget;
 use crate::segment::SegBlock;
 use crate::text::MappedText;
 
@@ -101,21 +102,30 @@ pub(crate) fn heading_fiscal_year(found: &[FoundDate]) -> Option<i32> {
 
 /// Extract dates and measures from one document's blocks.
 pub fn extract(ctx: &DocContext, blocks: &[SegBlock], lines: &[NormLine]) -> Extracted {
+    extract_within(ctx, blocks, lines, &Budget::unlimited()).unwrap_or_default()
+}
+
+/// [`extract`], or `None` once `budget` is spent.
+pub fn extract_within(
+    ctx: &DocContext,
+    blocks: &[SegBlock],
+    lines: &[NormLine],
+    budget: &Budget,
+) -> Option<Extracted> {
     let base = DateContext {
         fiscal_year: None,
         doc_date: ctx.published,
         era: None,
     };
-    let dated = measures::DatedBlocks::new(blocks, base);
-    let mut out = Extracted {
-        dates: dated.date_rows(&ctx.doc_id, lines),
-        measures: measures::extract_measures(ctx, &dated, lines),
-    };
+    let dated = measures::DatedBlocks::new(blocks, base, budget)?;
+    let dates = dated.date_rows(&ctx.doc_id, lines);
+    let measures = measures::extract_measures(ctx, &dated, lines, budget)?;
+    let mut out = Extracted { dates, measures };
     for (i, d) in out.dates.iter_mut().enumerate() {
         d.date_id = i as u32 + 1;
     }
     for (i, m) in out.measures.iter_mut().enumerate() {
         m.measure_id = i as u32 + 1;
     }
-    out
+    Some(out)
 }

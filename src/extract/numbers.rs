@@ -91,11 +91,17 @@ pub fn find_quantities(text: &str) -> Vec<Quantity> {
         return Vec::new();
     }
     // A range's stated length (`R4～R7(4年間)`) belongs to the range.
-    let dates: Vec<(usize, usize)> = find_dates(text, &DateContext::default())
-        .iter()
-        .flat_map(|d| std::iter::once((d.start, d.end)).chain(d.length_span))
-        .collect();
-    let in_date = |p: usize| dates.iter().any(|&(s, e)| s <= p && p < e);
+    // One flag per char, not a scan of every date per position: a line
+    // holding many dates and numbers would be quadratic.
+    let mut dated = vec![false; cs.len()];
+    for d in find_dates(text, &DateContext::default()) {
+        for (s, e) in std::iter::once((d.start, d.end)).chain(d.length_span) {
+            for flag in dated.iter_mut().take(e).skip(s) {
+                *flag = true;
+            }
+        }
+    }
+    let in_date = |p: usize| dated.get(p).copied().unwrap_or(false);
 
     let mut out = Vec::new();
     let mut i = 0;
@@ -356,8 +362,17 @@ fn is_kanji_numeral(c: char) -> bool {
     kanji_digit(c).is_some() || small_unit(c).is_some() || big_unit(c).is_some()
 }
 
-/// `digits` × 10^exp, correctly rounded; `None` when not finite.
+/// Significant digits an f64 always holds exactly (and prints back the same).
+const EXACT_DIGITS: usize = 15;
+
+/// `digits` × 10^exp, correctly rounded; `None` when not finite or when the
+/// digits are more than an f64 holds (`999999999999999999999人` would be
+/// read as 1e21: a value the document never printed).
 fn term(digits: &str, exp: i32) -> Option<f64> {
+    let significant = digits.trim_start_matches('0').trim_end_matches('0');
+    if significant.len() > EXACT_DIGITS {
+        return None;
+    }
     format!("{digits}e{exp}")
         .parse::<f64>()
         .ok()
@@ -705,6 +720,26 @@ fn prose_quantity(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_past_f64_precision_are_no_quantity() {
+        assert!(parse_quantity("999999999999999999999人").is_none());
+        assert!(find_quantities("人口 999999999999999999999人").is_empty());
+        assert!(parse_quantity("二〇二一二〇二一二〇二一二〇二一二〇二一").is_none());
+        // Fifteen digits, and zeros on either side, still read exactly.
+        assert_eq!(q("999999999999999人").value, 999_999_999_999_999.0);
+        assert_eq!(q("100000000000000000000円").value, 1e20);
+        assert_eq!(q("0.0000000000000000000000001%").value, 1e-25);
+    }
+
+    #[test]
+    fn many_numbers_and_dates_on_one_line_stay_linear() {
+        let line = "令和3年度 1,234人 ".repeat(20_000);
+        let started = std::time::Instant::now();
+        let found = find_quantities(&line);
+        assert_eq!(found.len(), 20_000);
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+    }
 
     fn q(text: &str) -> Quantity {
         match parse_quantity(text) {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use crate::extract::numbers::parse_quantity;
 use crate::model::{Block, BlockKind};
 use crate::normalize::NormLine;
+use crate::pipeline::Budget;
 use crate::text::MappedText;
 
 use super::lines::{
@@ -197,9 +198,12 @@ impl Draft {
     }
 }
 
-pub(crate) fn segment(doc_id: &str, lines: &[NormLine]) -> Vec<SegBlock> {
+pub(crate) fn segment(doc_id: &str, lines: &[NormLine], budget: &Budget) -> Option<Vec<SegBlock>> {
     let infos: Vec<LineInfo> = lines.iter().map(LineInfo::new).collect();
     let tables = find_tables(lines, &infos);
+    if budget.exceeded() {
+        return None;
+    }
     let mut b = Builder {
         doc_id,
         lines,
@@ -213,9 +217,12 @@ pub(crate) fn segment(doc_id: &str, lines: &[NormLine]) -> Vec<SegBlock> {
     };
     let mut i = 0;
     while i < lines.len() {
+        if budget.exceeded() {
+            return None;
+        }
         i = b.block_at(i) + 1;
     }
-    b.out
+    Some(b.out)
 }
 
 impl<'a> Builder<'a> {

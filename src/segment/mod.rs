@@ -13,6 +13,7 @@ mod tests;
 
 use crate::model::{Block, BlockKind, Cell};
 use crate::normalize::NormLine;
+use crate::pipeline::Budget;
 use crate::text::MappedText;
 
 /// A block and the normalized text it holds, with positions.
@@ -48,7 +49,16 @@ pub struct SegCell {
 /// order with ids 1, 2, 3…. Table blocks carry their cells and leave
 /// `content` empty (read the cells instead).
 pub fn segment_text(doc_id: &str, lines: &[NormLine]) -> Vec<SegBlock> {
-    document::segment(doc_id, lines)
+    segment_text_within(doc_id, lines, &Budget::unlimited()).unwrap_or_default()
+}
+
+/// [`segment_text`], or `None` once `budget` is spent.
+pub fn segment_text_within(
+    doc_id: &str,
+    lines: &[NormLine],
+    budget: &Budget,
+) -> Option<Vec<SegBlock>> {
+    document::segment(doc_id, lines, budget)
 }
 
 /// Segment a `*.csv` / `*.tsv` file: one table block for the whole file.

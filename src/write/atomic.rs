@@ -53,6 +53,7 @@ pub fn replace_dir(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
             out.display()
         )));
     }
+    remove_leftovers(out)?;
     let staging = sibling(out, &format!(".staging-{}", std::process::id()))?;
     let result = stage(out, &staging, files).and_then(|()| swap(&staging, out));
     if result.is_err() && staging.exists() {
@@ -60,6 +61,32 @@ pub fn replace_dir(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
         let _ = fs::remove_dir_all(&staging);
     }
     result
+}
+
+/// Staging and set-aside folders (`out.staging-<pid>`, `out.old-<pid>`) of
+/// runs killed before they cleaned up. The caller holds the lock, so none
+/// of them is in use; removing them is best effort (they only take space).
+fn remove_leftovers(out: &Path) -> Result<()> {
+    let out = sibling(out, "")?;
+    let Some(name) = out.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Ok(());
+    };
+    let Ok(entries) = fs::read_dir(parent_dir(&out)) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let entry_name = entry.file_name().to_string_lossy().into_owned();
+        let left_by_a_run = [".staging-", ".old-"].iter().any(|kind| {
+            entry_name
+                .strip_prefix(name.as_str())
+                .and_then(|rest| rest.strip_prefix(kind))
+                .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if left_by_a_run && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+    Ok(())
 }
 
 fn stage(out: &Path, staging: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
@@ -286,6 +313,33 @@ mod tests {
         #[cfg(target_os = "linux")]
         eprintln!("renameat2(RENAME_EXCHANGE) supported here: {swapped}");
         assert!(exchange(&a, &tmp.path().join("missing")).is_err());
+    }
+
+    #[test]
+    fn leftovers_of_killed_runs_are_removed_and_nothing_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        for dir in [
+            "out.staging-12345",
+            "out.old-7",
+            "out.staging-x",
+            "output.staging-1",
+            "out.cache",
+        ] {
+            fs::create_dir(tmp.path().join(dir)).unwrap();
+        }
+        fs::write(tmp.path().join("out.staging-99"), "a file, not ours").unwrap();
+        replace_dir(&out, &files(&[("a.csv", "1")])).unwrap();
+        assert_eq!(
+            listing(tmp.path()),
+            [
+                "out",
+                "out.cache",
+                "out.staging-99",
+                "out.staging-x",
+                "output.staging-1"
+            ]
+        );
     }
 
     #[test]
