@@ -68,7 +68,7 @@ impl Budget {
 /// Kept apart from other failures because it depends on the machine's speed
 /// (a cache must not keep it).
 #[derive(Debug, Clone, PartialEq)]
-pub struct OverBudget(pub DocOutput);
+pub struct OverBudget(pub Box<DocOutput>);
 
 /// A document row for a file that could not be processed at all.
 pub fn failed_document(doc_id: String, source_path: &str, bytes: u64, error: String) -> Document {
@@ -89,7 +89,7 @@ pub fn failed_document(doc_id: String, source_path: &str, bytes: u64, error: Str
 
 /// Run every per-document stage over one file's bytes.
 pub fn process(source_path: &str, bytes: &[u8]) -> DocOutput {
-    process_within(source_path, bytes, &Budget::unlimited()).unwrap_or_else(|over| over.0)
+    process_within(source_path, bytes, &Budget::unlimited()).unwrap_or_else(|over| *over.0)
 }
 
 /// [`process`], giving up once `budget` is spent.
@@ -101,7 +101,7 @@ pub fn process_within(
     let doc_id = decode::doc_id(bytes);
     let over = || {
         let seconds = budget.limit().map_or(0.0, |l| l.as_secs_f64());
-        OverBudget(DocOutput {
+        OverBudget(Box::new(DocOutput {
             document: Some(failed_document(
                 doc_id.clone(),
                 source_path,
@@ -111,7 +111,7 @@ pub fn process_within(
                 ),
             )),
             ..DocOutput::default()
-        })
+        }))
     };
     let decoded = match decode::decode(bytes) {
         Ok(d) => d,
@@ -211,7 +211,8 @@ mod tests {
             Err(over) => over,
             Ok(out) => panic!("no time left, yet parsed: {out:?}"),
         };
-        let doc = over.0.document.unwrap_or_else(|| panic!("no document row"));
+        let over = *over.0;
+        let doc = over.document.unwrap_or_else(|| panic!("no document row"));
         assert_eq!(doc.status, Status::Failed);
         assert_eq!(doc.doc_id, decode::doc_id(TEXT.as_bytes()));
         let error = doc.error.unwrap_or_default();
@@ -220,7 +221,7 @@ mod tests {
             "{error}"
         );
         assert!(error.contains("--max-doc-seconds"), "{error}");
-        assert!(over.0.blocks.is_empty() && over.0.measures.is_empty());
+        assert!(over.blocks.is_empty() && over.measures.is_empty());
     }
 
     #[test]

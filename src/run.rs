@@ -194,7 +194,7 @@ impl RunSummary {
 /// a `failed` document naming the file.
 pub fn process_file(file: &InputFile, max_bytes: u64, max_seconds: f64) -> DocOutput {
     match read_input(file, max_bytes) {
-        Ok(bytes) => process_bytes(file, &bytes, max_seconds).unwrap_or_else(|over| over.0),
+        Ok(bytes) => process_bytes(file, &bytes, max_seconds).unwrap_or_else(|over| *over.0),
         Err(failed) => failed,
     }
 }
@@ -295,7 +295,7 @@ fn process_cached(
                     (out, true, problem)
                 }
                 // A faster night may finish it: not kept.
-                Err(over) => (over.0, true, None),
+                Err(over) => (*over.0, true, None),
             }
         }
     };
