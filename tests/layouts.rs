@@ -128,3 +128,15 @@ fn a_unit_on_its_own_line_holds_until_the_next_heading() {
     assert_eq!(m.unit.as_deref(), Some("円"));
     assert_eq!(find(&out, "120").value, 120.0);
 }
+
+#[test]
+fn bullets_written_as_key_value_pairs() {
+    let out = run("## デジタル推進経費\n\n- 事項: システム整備に係る経費\n- 令和4年度概算要求額（百万円）: 530323\n- 令和3年度当初予算額（百万円）: 302972\n");
+    let m = find(&out, "530323");
+    assert_eq!(m.value, 530_323_000_000.0);
+    assert_eq!(m.unit.as_deref(), Some("円"));
+    assert_eq!(m.stance, Stance::Planned);
+    assert_eq!(m.fy_start, Some(2022));
+    assert_eq!(m.indicator.as_deref(), Some("令和4年度概算要求額(百万円)"));
+    assert_eq!(find(&out, "302972").fy_start, Some(2021));
+}

@@ -641,7 +641,13 @@ fn kv_measures(
         return;
     };
     let section = section_of(dated, i, ctx);
-    let key = sb.block.key.clone().unwrap_or_default();
+    let (key, value_from) = match (&sb.block.key, bullet_key(&sb.content.text)) {
+        (Some(k), _) => (k.clone(), 0),
+        (None, Some((k, from))) => (k, from),
+        (None, None) => (String::new(), 0),
+    };
+    // `事業費(千円): 1,500` — the unit printed with the key.
+    let key_unit = unit_in_label(&key);
     let found = dated.block_dates.get(i).map(Vec::as_slice).unwrap_or(&[]);
     let period = found.iter().find_map(|d| period_of(d, &d.raw));
     let stance = stance_of(&key).or(section.stance).unwrap_or(Stance::Stated);
@@ -651,14 +657,20 @@ fn kv_measures(
         let Some(q) = numbers::parse_quantity(&token) else {
             continue;
         };
-        if in_date.touches(start, end) {
+        if start < value_from || in_date.touches(start, end) {
             continue;
         }
         taken.push((start, end));
-        let unit = q
-            .unit
-            .clone()
-            .or_else(|| keywords::unit_from_indicator(&key).map(str::to_string));
+        let (unit, value, scale) = match (&q.unit, &key_unit) {
+            (None, Some((u, s))) => (Some(u.clone()), q.number * s, *s),
+            _ => (
+                q.unit
+                    .clone()
+                    .or_else(|| keywords::unit_from_indicator(&key).map(str::to_string)),
+                q.value,
+                q.scale,
+            ),
+        };
         let (fy_start, fy_end, period_label) = match &period {
             Some(p) => (p.fy_start, p.fy_end, Some(p.label.clone())),
             None => (section.fiscal_year, section.fiscal_year, None),
@@ -676,9 +688,9 @@ fn kv_measures(
             fy_start,
             fy_end,
             cumulative: matches!((fy_start, fy_end), (Some(a), Some(b)) if b > a),
-            value: q.value,
+            value,
             unit,
-            scale: q.scale,
+            scale,
             decimals: q.decimals,
             approx: q.approx,
             source: MeasureSource::KeyValue,
@@ -701,6 +713,18 @@ fn kv_measures(
         &taken,
         out,
     );
+}
+
+/// A bullet written as a key-value pair (`- 令和4年度概算要求額（百万円）: 542632`):
+/// the key and the char index where the value starts.
+fn bullet_key(text: &str) -> Option<(String, usize)> {
+    let (i, _) = text.char_indices().find(|(_, c)| *c == ':')?;
+    let key = text.get(..i)?.trim();
+    let n = key.chars().count();
+    if n == 0 || n > 30 || key.contains('。') {
+        return None;
+    }
+    Some((key.to_string(), text.get(..i)?.chars().count() + 1))
 }
 
 /// Char ranges of one text, asked whether `[a, b)` touches any of them in
@@ -854,6 +878,9 @@ pub fn extract_measures(
                 table_measures(ctx, dated, i, lines, unit_context.as_ref(), &mut out)
             }
             BlockKind::KeyValue => kv_measures(ctx, dated, i, lines, &mut out),
+            BlockKind::ListItem if bullet_key(&sb.content.text).is_some() => {
+                kv_measures(ctx, dated, i, lines, &mut out)
+            }
             BlockKind::Paragraph | BlockKind::ListItem | BlockKind::Heading => {
                 let section = section_of(dated, i, ctx);
                 prose_measures(
