@@ -246,6 +246,28 @@ pub fn fy_text(start: i32, end: i32) -> String {
 }
 
 /// A Japanese era: the western year of its year 0 and its last year, if it has ended.
+/// The sum of `parts` against a printed `total`, when the two differ by more
+/// than their printed precision allows: (sum, tolerance used, decimals to print).
+pub fn sum_mismatch(
+    parts: &[&Measure],
+    total: &Measure,
+    settings: &Settings,
+) -> Option<(f64, f64, u32)> {
+    let sum: f64 = parts.iter().map(|p| p.value).sum();
+    let default_tol = parts.iter().map(|p| half_unit(p)).sum::<f64>() + half_unit(total);
+    let tol = settings.tolerance(default_tol);
+    if !differs(sum, total.value, tol) {
+        return None;
+    }
+    let decimals = parts
+        .iter()
+        .map(|p| p.decimals)
+        .max()
+        .unwrap_or(0)
+        .max(total.decimals);
+    Some((sum, tol, decimals))
+}
+
 pub struct Era {
     pub name: &'static str,
     pub offset: i32,

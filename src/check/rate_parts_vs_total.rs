@@ -16,8 +16,8 @@
 use std::collections::BTreeMap;
 
 use super::common::{
-    covers_exactly, cumulative_span, differs, finding, fmt_measure, fmt_num, fy_text, group_key,
-    half_unit, ids, is_exact, raw_of, single_year, subject, GroupKey, Settings,
+    covers_exactly, cumulative_span, finding, fmt_measure, fmt_num, fy_text, group_key, ids,
+    is_exact, raw_of, single_year, subject, sum_mismatch, GroupKey, Settings,
 };
 use super::DocFacts;
 use crate::model::{Finding, Measure, MeasureKind, Severity, Stance};
@@ -82,18 +82,7 @@ fn compare(
 ) -> Option<Finding> {
     let mut parts = parts.to_vec();
     parts.sort_by_key(|p| (p.fy_start, p.measure_id));
-    let sum: f64 = parts.iter().map(|p| p.value).sum();
-    let default_tol = parts.iter().map(|p| half_unit(p)).sum::<f64>() + half_unit(total);
-    let tol = settings.tolerance(default_tol);
-    if !differs(sum, total.value, tol) {
-        return None;
-    }
-    let decimals = parts
-        .iter()
-        .map(|p| p.decimals)
-        .max()
-        .unwrap_or(0)
-        .max(total.decimals);
+    let (sum, tol, decimals) = sum_mismatch(&parts, total, settings)?;
     let span = cumulative_span(total).map_or(String::new(), |(s, e)| format!(" {}", fy_text(s, e)));
     let mut f = finding(ID, SEVERITY, facts.doc_id, total.line, total.col);
     f.message = format!(

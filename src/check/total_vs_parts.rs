@@ -18,8 +18,8 @@
 use std::collections::BTreeMap;
 
 use super::common::{
-    cumulative_span, differs, fmt_like, fmt_measure, fy_text, group_key, half_unit, ids, is_exact,
-    raw_of, single_year, subject, GroupKey, Settings,
+    cumulative_span, fmt_like, fmt_measure, fy_text, group_key, ids, is_exact, raw_of, single_year,
+    subject, sum_mismatch, GroupKey, Settings,
 };
 use super::DocFacts;
 use crate::model::{Cell, Finding, Measure, MeasureKind, Severity};
@@ -323,18 +323,7 @@ fn compare(
             p.measure_id,
         )
     });
-    let sum: f64 = parts.iter().map(|p| p.value).sum();
-    let default_tol = parts.iter().map(|p| half_unit(p)).sum::<f64>() + half_unit(total);
-    let tol = settings.tolerance(default_tol);
-    if !differs(sum, total.value, tol) {
-        return None;
-    }
-    let decimals = parts
-        .iter()
-        .map(|p| p.decimals)
-        .max()
-        .unwrap_or(0)
-        .max(total.decimals);
+    let (sum, tol, decimals) = sum_mismatch(&parts, total, settings)?;
     let sum_text = fmt_like(sum, total, decimals);
     let n = parts.len();
     let what = match (shape, cumulative_span(total)) {
