@@ -793,11 +793,8 @@ fn prose_measures(
     skip: &[(usize, usize)],
     out: &mut Vec<Measure>,
 ) {
-    let found_dates = dates::find_dates(&content.text, &DateContext::default());
-    let taken = Spans::new(
-        date_spans(&found_dates).chain(skip.iter().copied()),
-        content.pos.len(),
-    );
+    // find_quantities already leaves out figures inside dates and stated lengths.
+    let taken = Spans::new(skip.iter().copied(), content.pos.len());
     for q in numbers::find_quantities(&content.text) {
         if taken.touches(q.start, q.end) {
             continue;

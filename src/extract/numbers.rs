@@ -117,7 +117,10 @@ pub fn find_quantities(text: &str) -> Vec<Quantity> {
         match prose_quantity(&orig, &cs, i, &in_date) {
             Some(q) => {
                 i = q.end.max(i + 1);
-                out.push(q);
+                // A figure that runs into a date is part of the date.
+                if !(q.start..q.end).any(in_date) {
+                    out.push(q);
+                }
             }
             None => i = skip_token(&cs, i),
         }
