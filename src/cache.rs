@@ -1,14 +1,18 @@
-//! Per-document results kept between nightly runs, so that a run reparses
-//! only what is new or changed.
+//! Results kept between nightly runs, so that a run reparses only what is
+//! new or changed and rewrites unchanged batches by copying bytes.
 //!
-//! An entry is one document's [`DocOutput`], keyed by the planfacts
-//! version, the cache format, the source path (it is part of the output)
-//! and the BLAKE3 hash of the bytes. The cache lives beside the output
+//! Two kinds of entry. A document entry is one document's [`DocOutput`],
+//! keyed by the planfacts version, the cache format, the source path (it is
+//! part of the output) and the BLAKE3 hash of the bytes. A batch entry
+//! (`batches/`) is one whole batch as written ([`BatchEntry`]: the encoded
+//! Parquet and CSV parts, and the document and finding rows the report
+//! needs), keyed by the same plus every input of the batch and the check
+//! settings; when it is found, none of the batch's documents is even
+//! loaded. The cache lives beside the output
 //! folder (`out.cache/` for `out/`), since `out/` is replaced whole on every
 //! run. `index.tsv` records which path had which content at the end of the
 //! last successful run: that is what tells new, changed, unchanged and
-//! removed apart. Findings are not cached: the checks run over every
-//! document each time (they are cheap, and `planfacts.toml` may change).
+//! removed apart.
 //!
 //! A missing, stale or damaged entry is a cache miss, never an error: the
 //! document is parsed again and the entry rewritten.
@@ -17,14 +21,41 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::{Error, Result};
-use crate::model::DocOutput;
+use crate::model::{DocOutput, Document, Finding};
+use crate::write::EncodedBatch;
 
 /// Bumped whenever the entry encoding or what a key covers changes.
-const FORMAT: &str = "planfacts-cache-1";
+const FORMAT: &str = "planfacts-cache-2";
 
-/// First bytes of every entry file.
-const MAGIC: &[u8; 4] = b"PFC1";
+/// First bytes of every document entry file.
+const MAGIC: &[u8; 4] = b"PFC2";
+/// First bytes of every batch entry file.
+const BATCH_MAGIC: &[u8; 4] = b"PFB2";
+
+/// One batch as written, with what the report and the summary need.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BatchEntry {
+    pub encoded: EncodedBatch,
+    pub documents: Vec<Document>,
+    pub findings: Vec<Finding>,
+    pub measures: u64,
+    pub dates: u64,
+}
+
+/// A batch entry on disk: this, bincode, then the encoded parts as raw bytes
+/// (bincode would write a large byte vector one element at a time).
+#[derive(Serialize, Deserialize)]
+struct BatchHead {
+    documents: Vec<Document>,
+    findings: Vec<Finding>,
+    measures: u64,
+    dates: u64,
+    parquet: Vec<u64>,
+    csv: Vec<u64>,
+}
 
 const INDEX: &str = "index.tsv";
 
@@ -118,6 +149,44 @@ impl Cache {
         h.finalize().to_hex().to_string()
     }
 
+    /// The key of a batch entry: everything the batch's bytes depend on,
+    /// given as `parts` (inputs, settings), under this build.
+    pub fn batch_key(parts: &[&str]) -> String {
+        let mut h = blake3::Hasher::new();
+        for part in [FORMAT, env!("CARGO_PKG_VERSION"), BUILD.as_str()]
+            .into_iter()
+            .chain(parts.iter().copied())
+        {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        h.finalize().to_hex().to_string()
+    }
+
+    fn batch_dir(&self) -> PathBuf {
+        self.dir.join("batches")
+    }
+
+    fn batch_path(&self, key: &str) -> PathBuf {
+        self.batch_dir().join(format!("{key}.bin"))
+    }
+
+    /// The cached batch for `key`, if present and intact.
+    pub fn load_batch(&self, key: &str) -> Option<BatchEntry> {
+        let bytes = fs::read(self.batch_path(key)).ok()?;
+        decode_batch(&bytes)
+    }
+
+    /// Keep `entry` under `key`, written aside and renamed.
+    pub fn store_batch(&self, key: &str, entry: &BatchEntry) -> Result<()> {
+        let dir = self.batch_dir();
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let path = self.batch_path(key);
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        fs::write(&tmp, encode_batch(entry)?).map_err(|e| Error::io(&tmp, e))?;
+        fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+    }
+
     fn entry_path(&self, key: &str) -> PathBuf {
         let shard = key.get(..2).unwrap_or("00");
         self.dir
@@ -145,9 +214,19 @@ impl Cache {
     }
 
     /// Compare this run's inputs with the last run's, record them as the new
-    /// index and delete the entries no input uses any more. Call after the
-    /// outputs were written, so that a failed run leaves the old index.
-    pub fn finish(self, seen: &[Seen]) -> Result<ChangeStats> {
+    /// index and delete the entries no input uses any more (document
+    /// entries not in `seen`, batch entries not in `batches`). Call after
+    /// the outputs were written, so that a failed run leaves the old index.
+    pub fn finish(self, seen: &[Seen], batches: &[String]) -> Result<ChangeStats> {
+        let live_batches: BTreeSet<String> = batches.iter().map(|k| format!("{k}.bin")).collect();
+        if let Ok(entries) = fs::read_dir(self.batch_dir()) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if !live_batches.contains(&name) {
+                    let _ = fs::remove_file(entry.path());
+                }
+            }
+        }
         let mut stats = ChangeStats::default();
         let current: BTreeSet<&str> = seen.iter().map(|s| s.path.as_str()).collect();
         for s in seen {
@@ -212,6 +291,75 @@ fn encode_entry(out: &DocOutput) -> Result<Vec<u8>> {
     bincode::serde::encode_into_std_write(out, &mut bytes, bincode_config())
         .map_err(|e| Error::Other(format!("cannot encode a cache entry: {e}")))?;
     Ok(bytes)
+}
+
+fn encode_batch(entry: &BatchEntry) -> Result<Vec<u8>> {
+    let head = BatchHead {
+        documents: entry.documents.clone(),
+        findings: entry.findings.clone(),
+        measures: entry.measures,
+        dates: entry.dates,
+        parquet: entry
+            .encoded
+            .parquet
+            .iter()
+            .map(|p| p.len() as u64)
+            .collect(),
+        csv: entry.encoded.csv.iter().map(|c| c.len() as u64).collect(),
+    };
+    let head = bincode::serde::encode_to_vec(&head, bincode_config())
+        .map_err(|e| Error::Other(format!("cannot encode a cache entry: {e}")))?;
+    let body: usize = entry
+        .encoded
+        .parquet
+        .iter()
+        .chain(&entry.encoded.csv)
+        .map(Vec::len)
+        .sum();
+    let mut bytes = Vec::with_capacity(12 + head.len() + body);
+    bytes.extend_from_slice(BATCH_MAGIC);
+    bytes.extend_from_slice(&(head.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(&head);
+    for part in entry.encoded.parquet.iter().chain(&entry.encoded.csv) {
+        bytes.extend_from_slice(part);
+    }
+    Ok(bytes)
+}
+
+/// A batch entry that does not decode whole is treated as absent.
+fn decode_batch(bytes: &[u8]) -> Option<BatchEntry> {
+    let rest = bytes.strip_prefix(BATCH_MAGIC.as_slice())?;
+    let (len, rest) = rest.split_first_chunk::<8>()?;
+    let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
+    let (head, mut body) = (rest.get(..len)?, rest.get(len..)?);
+    let (head, used) =
+        bincode::serde::decode_from_slice::<BatchHead, _>(head, bincode_config()).ok()?;
+    if used != len {
+        return None;
+    }
+    let mut take = |n: u64| -> Option<Vec<u8>> {
+        let n = usize::try_from(n).ok()?;
+        let part = body.get(..n)?.to_vec();
+        body = body.get(n..)?;
+        Some(part)
+    };
+    let parquet = head
+        .parquet
+        .iter()
+        .map(|&n| take(n))
+        .collect::<Option<Vec<_>>>()?;
+    let csv = head
+        .csv
+        .iter()
+        .map(|&n| take(n))
+        .collect::<Option<Vec<_>>>()?;
+    body.is_empty().then_some(BatchEntry {
+        encoded: EncodedBatch { parquet, csv },
+        documents: head.documents,
+        findings: head.findings,
+        measures: head.measures,
+        dates: head.dates,
+    })
 }
 
 /// An entry that does not decode whole is treated as absent.
@@ -311,7 +459,7 @@ mod tests {
         for s in &first {
             cache.store(&s.key, &DocOutput::default()).unwrap();
         }
-        let stats = cache.finish(&first).unwrap();
+        let stats = cache.finish(&first, &[]).unwrap();
         assert_eq!(
             stats,
             ChangeStats {
@@ -330,7 +478,7 @@ mod tests {
         for s in &second[1..] {
             cache.store(&s.key, &DocOutput::default()).unwrap();
         }
-        let stats = cache.finish(&second).unwrap();
+        let stats = cache.finish(&second, &[]).unwrap();
         assert_eq!(
             stats,
             ChangeStats {
@@ -359,7 +507,59 @@ mod tests {
         )
         .unwrap();
         let cache = Cache::open(tmp.path());
-        let stats = cache.finish(&[seen("a", b"1", true)]).unwrap();
+        let stats = cache.finish(&[seen("a", b"1", true)], &[]).unwrap();
         assert_eq!((stats.new, stats.removed), (1, 0));
+    }
+
+    fn batch() -> BatchEntry {
+        let out = sample();
+        BatchEntry {
+            encoded: EncodedBatch {
+                parquet: vec![b"PAR1 one".to_vec(), Vec::new()],
+                csv: vec![b"a,b\n".to_vec(), b"\xff".to_vec()],
+            },
+            documents: out.document.into_iter().collect(),
+            findings: Vec::new(),
+            measures: out.measures.len() as u64,
+            dates: out.dates.len() as u64,
+        }
+    }
+
+    #[test]
+    fn batch_entries_round_trip_and_damage_is_a_miss() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(tmp.path());
+        let key = Cache::batch_key(&["drop/a.txt", "abc"]);
+        assert_ne!(key, Cache::batch_key(&["drop/a.txt", "abd"]));
+        assert_ne!(
+            Cache::batch_key(&["ab", "c"]),
+            Cache::batch_key(&["a", "bc"])
+        );
+        assert_eq!(cache.load_batch(&key), None);
+        cache.store_batch(&key, &batch()).unwrap();
+        assert_eq!(cache.load_batch(&key), Some(batch()));
+        let path = cache.batch_path(&key);
+        let bytes = fs::read(&path).unwrap();
+        for cut in [0, 4, 12, bytes.len() - 1] {
+            fs::write(&path, &bytes[..cut]).unwrap();
+            assert_eq!(cache.load_batch(&key), None, "cut at {cut}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        fs::write(&path, &longer).unwrap();
+        assert_eq!(cache.load_batch(&key), None);
+    }
+
+    #[test]
+    fn finish_drops_batches_no_longer_used() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(tmp.path());
+        let (old, kept) = (Cache::batch_key(&["old"]), Cache::batch_key(&["kept"]));
+        cache.store_batch(&old, &batch()).unwrap();
+        cache.store_batch(&kept, &batch()).unwrap();
+        cache.finish(&[], std::slice::from_ref(&kept)).unwrap();
+        let cache = Cache::open(tmp.path());
+        assert_eq!(cache.load_batch(&old), None);
+        assert_eq!(cache.load_batch(&kept), Some(batch()));
     }
 }

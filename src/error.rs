@@ -35,4 +35,19 @@ impl Error {
             source,
         }
     }
+
+    /// Name the file an error without a path of its own happened in.
+    pub fn within(self, path: &std::path::Path) -> Self {
+        match self {
+            Error::Polars(e) => Error::Input {
+                path: path.to_path_buf(),
+                message: format!("polars: {e}"),
+            },
+            Error::Other(message) => Error::Input {
+                path: path.to_path_buf(),
+                message,
+            },
+            other => other,
+        }
+    }
 }

@@ -302,7 +302,7 @@ impl Severity {
 /// One check result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    pub finding_id: u32,
+    pub finding_id: u64,
     pub check: String,
     pub severity: Severity,
     pub doc_id: String,

@@ -1,5 +1,7 @@
-//! The nightly job: find the inputs, process documents in parallel, run the
-//! checks, write every dataset at once.
+//! The nightly job: find and hash the inputs, cut them into batches
+//! (`batch`), parse and check each batch's documents in parallel, and
+//! stream the batches into the output files (`write`), reusing cached
+//! batches and documents (`cache`) for inputs that did not change.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
@@ -10,11 +12,12 @@ use std::path::{Path, PathBuf};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::cache::{self, Cache, ChangeStats, Seen};
+use crate::batch;
+use crate::cache::{self, BatchEntry, Cache, ChangeStats, Seen};
 use crate::check::{self, Config, DocFacts};
 use crate::decode;
 use crate::error::{Error, Result};
-use crate::model::{DocOutput, Finding, Severity, Status};
+use crate::model::{DocOutput, Document, Finding, Severity, Status};
 use crate::pipeline;
 use crate::report;
 use crate::write::{self, Datasets, WriteOptions};
@@ -268,73 +271,226 @@ fn process_bytes(
     }
 }
 
-/// [`process_file`] through the cache: the stored output when this path had
-/// these bytes before, else a fresh parse that is then stored. Inputs that
-/// cannot be read are not cached (they have no bytes to key on).
-fn process_cached(
-    file: &InputFile,
-    max_bytes: u64,
-    max_seconds: f64,
-    cache: &Cache,
-) -> (DocOutput, Option<Seen>, Option<String>) {
-    let bytes = match read_input(file, max_bytes) {
-        Ok(b) => b,
-        Err(failed) => return (failed, None, None),
-    };
-    let content = cache::content_hash(&bytes);
-    let key = Cache::key(&file.display, &content);
-    let (out, reparsed, problem) = match cache.load(&key) {
-        Some(out) => (out, false, None),
-        None => {
-            match process_bytes(file, &bytes, max_seconds) {
-                Ok(out) => {
-                    let problem = cache
-                        .store(&key, &out)
-                        .err()
-                        .map(|e| format!("cache not updated: {e}"));
-                    (out, true, problem)
-                }
-                // A faster night may finish it: not kept.
-                Err(over) => (*over.0, true, None),
-            }
-        }
-    };
-    let seen = Seen {
-        path: file.display.clone(),
-        content,
-        key,
-        reparsed,
-    };
-    (out, Some(seen), problem)
+/// One input, read and hashed but not yet parsed.
+#[derive(Debug, Clone)]
+struct Unit {
+    file: InputFile,
+    /// BLAKE3 of the bytes (hex); `None` when the file could not be read.
+    content: Option<String>,
+    bytes: u64,
+    /// The `failed` document of a file that could not be read.
+    unreadable: Option<DocOutput>,
+    /// Later paths with the same bytes: one document, noted in its `error`.
+    also: Vec<String>,
 }
 
-/// Files with identical bytes are one document: keep the first path, note
-/// the others, so `doc_id` stays a key.
-fn merge_duplicates(outputs: Vec<DocOutput>) -> Vec<DocOutput> {
-    let mut kept: Vec<DocOutput> = Vec::with_capacity(outputs.len());
-    let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
-    for out in outputs {
-        let Some(doc) = out.document.as_ref() else {
+impl Unit {
+    fn read(file: &InputFile, max_bytes: u64) -> Unit {
+        match read_input(file, max_bytes) {
+            Ok(bytes) => Unit {
+                file: file.clone(),
+                content: Some(cache::content_hash(&bytes)),
+                bytes: bytes.len() as u64,
+                unreadable: None,
+                also: Vec::new(),
+            },
+            Err(failed) => Unit {
+                file: file.clone(),
+                content: None,
+                bytes: failed.document.as_ref().map_or(0, |d| d.bytes),
+                unreadable: Some(failed),
+                also: Vec::new(),
+            },
+        }
+    }
+
+    /// What a batch's cache key must cover for this input.
+    fn key_parts(&self) -> Vec<&str> {
+        let mut parts = vec![self.file.display.as_str()];
+        match (&self.content, &self.unreadable) {
+            (Some(content), _) => parts.push(content),
+            (None, Some(failed)) => {
+                parts.extend(failed.document.as_ref().and_then(|d| d.error.as_deref()))
+            }
+            (None, None) => {}
+        }
+        parts.extend(self.also.iter().map(String::as_str));
+        parts
+    }
+}
+
+/// Files with identical bytes are one document: keep the first path and
+/// note the others on it, so `doc_id` stays a key.
+fn merge_duplicates(units: Vec<Unit>) -> Vec<Unit> {
+    let mut kept: Vec<Unit> = Vec::with_capacity(units.len());
+    let mut first_with: BTreeMap<String, usize> = BTreeMap::new();
+    for unit in units {
+        let Some(content) = unit.content.clone() else {
+            kept.push(unit);
             continue;
         };
-        if let Some(&i) = by_id.get(&doc.doc_id) {
-            let also = doc.source_path.clone();
-            if let Some(first) = kept.get_mut(i).and_then(|k| k.document.as_mut()) {
-                let note = format!("same bytes as {also}");
-                first.error = Some(match first.error.take() {
-                    Some(e) => format!("{e}; {note}"),
-                    None => note,
-                });
+        match first_with.get(&content) {
+            Some(&i) => {
+                if let Some(first) = kept.get_mut(i) {
+                    first.also.push(unit.file.display);
+                }
             }
-            continue;
+            None => {
+                first_with.insert(content, kept.len());
+                kept.push(unit);
+            }
         }
-        by_id.insert(doc.doc_id.clone(), kept.len());
-        kept.push(out);
     }
     kept
 }
 
-/// Run the checks over every document, then number the findings.
+/// One unit parsed (or loaded from the document cache).
+struct Parsed {
+    out: DocOutput,
+    seen: Vec<Seen>,
+    /// Parsed this run rather than loaded.
+    reparsed: bool,
+    /// False when the result must not be kept (the time limit cut it short).
+    keep: bool,
+    problem: Option<String>,
+}
+
+fn parse_unit(unit: &Unit, options: &RunOptions, cache: Option<&Cache>) -> Parsed {
+    let mut parsed = match (&unit.unreadable, &unit.content) {
+        (Some(failed), _) => Parsed {
+            out: failed.clone(),
+            seen: Vec::new(),
+            reparsed: false,
+            keep: true,
+            problem: None,
+        },
+        (None, content) => parse_readable(unit, content.as_deref(), options, cache),
+    };
+    if let Some(doc) = parsed.out.document.as_mut() {
+        for other in &unit.also {
+            let note = format!("same bytes as {other}");
+            doc.error = Some(match doc.error.take() {
+                Some(e) => format!("{e}; {note}"),
+                None => note,
+            });
+        }
+    }
+    if let Some(content) = &unit.content {
+        for other in &unit.also {
+            parsed.seen.push(Seen {
+                path: other.clone(),
+                content: content.clone(),
+                key: Cache::key(other, content),
+                reparsed: false,
+            });
+        }
+    }
+    parsed
+}
+
+fn parse_readable(
+    unit: &Unit,
+    content: Option<&str>,
+    options: &RunOptions,
+    cache: Option<&Cache>,
+) -> Parsed {
+    let key = content.map(|c| Cache::key(&unit.file.display, c));
+    let seen = |reparsed: bool| match (content, &key) {
+        (Some(c), Some(k)) => vec![Seen {
+            path: unit.file.display.clone(),
+            content: c.to_string(),
+            key: k.clone(),
+            reparsed,
+        }],
+        _ => Vec::new(),
+    };
+    if let (Some(cache), Some(key)) = (cache, &key) {
+        if let Some(out) = cache.load(key) {
+            return Parsed {
+                out,
+                seen: seen(false),
+                reparsed: false,
+                keep: true,
+                problem: None,
+            };
+        }
+    }
+    // Read again: the first read only hashed, to keep memory to one file.
+    let bytes = match read_input(&unit.file, options.max_doc_bytes) {
+        Ok(bytes) => bytes,
+        Err(failed) => {
+            return Parsed {
+                out: failed,
+                seen: Vec::new(),
+                reparsed: true,
+                keep: false,
+                problem: None,
+            }
+        }
+    };
+    if content.is_some_and(|c| c != cache::content_hash(&bytes)) {
+        // Changed while we ran: what we parse now is not what we hashed.
+        let out = process_bytes(&unit.file, &bytes, options.max_doc_seconds)
+            .unwrap_or_else(|over| *over.0);
+        return Parsed {
+            out,
+            seen: Vec::new(),
+            reparsed: true,
+            keep: false,
+            problem: None,
+        };
+    }
+    match process_bytes(&unit.file, &bytes, options.max_doc_seconds) {
+        Ok(out) => {
+            let problem = match (cache, &key) {
+                (Some(cache), Some(key)) => cache
+                    .store(key, &out)
+                    .err()
+                    .map(|e| format!("cache not updated: {e}")),
+                _ => None,
+            };
+            Parsed {
+                out,
+                seen: seen(true),
+                reparsed: true,
+                keep: true,
+                problem,
+            }
+        }
+        // A faster night may finish it: not kept.
+        Err(over) => Parsed {
+            out: *over.0,
+            seen: seen(true),
+            reparsed: true,
+            keep: false,
+            problem: None,
+        },
+    }
+}
+
+/// A 53-bit id (exact in JSON and spreadsheets) for the `index`-th finding
+/// of document `doc_id`: the same finding keeps its id from night to night,
+/// whatever other documents do.
+pub fn finding_id(doc_id: &str, index: usize) -> u64 {
+    let mut h = blake3::Hasher::new();
+    h.update(b"planfacts finding\0");
+    h.update(doc_id.as_bytes());
+    h.update(&(index as u64).to_le_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(h.finalize().as_bytes().get(..8).unwrap_or(&[0; 8]));
+    (u64::from_le_bytes(first) & ((1 << 53) - 1)).max(1)
+}
+
+/// The checks over one document, findings numbered.
+fn check_one(facts: &DocFacts<'_>, config: &Config) -> Vec<Finding> {
+    let mut findings = check::check_document(facts, config);
+    for (i, f) in findings.iter_mut().enumerate() {
+        f.finding_id = finding_id(facts.doc_id, i);
+    }
+    findings
+}
+
+/// Run the checks over every document of `data` (for `planfacts check`).
 pub fn check_all(data: &Datasets, config: &Config) -> Vec<Finding> {
     let mut measures: BTreeMap<&str, Vec<crate::model::Measure>> = BTreeMap::new();
     for m in &data.measures {
@@ -351,49 +507,156 @@ pub fn check_all(data: &Datasets, config: &Config) -> Vec<Finding> {
     for c in &data.cells {
         cells.entry(c.doc_id.as_str()).or_default().push(c.clone());
     }
-    let empty_m = Vec::new();
-    let empty_d = Vec::new();
-    let empty_c = Vec::new();
-    let mut findings: Vec<Finding> = data
-        .documents
+    data.documents
         .par_iter()
         .flat_map_iter(|doc| {
             let id = doc.doc_id.as_str();
             let facts = DocFacts {
                 doc_id: id,
-                measures: measures.get(id).unwrap_or(&empty_m),
-                dates: dates.get(id).unwrap_or(&empty_d),
-                cells: cells.get(id).unwrap_or(&empty_c),
+                measures: measures.get(id).map_or(&[], Vec::as_slice),
+                dates: dates.get(id).map_or(&[], Vec::as_slice),
+                cells: cells.get(id).map_or(&[], Vec::as_slice),
             };
-            check::check_document(&facts, config)
+            check_one(&facts, config)
         })
-        .collect();
-    for (i, f) in findings.iter_mut().enumerate() {
-        f.finding_id = i as u32 + 1;
-    }
-    findings
+        .collect()
 }
 
-fn summarize(data: &Datasets, problems: &[InputProblem]) -> RunSummary {
-    let mut findings = BTreeMap::new();
-    for f in &data.findings {
-        *findings.entry(f.severity).or_insert(0) += 1;
+/// One batch of documents, ready for the output files.
+struct Built {
+    /// The batch's cache key, when the cache is on.
+    key: Option<String>,
+    entry: BatchEntry,
+    seen: Vec<Seen>,
+    reparsed: usize,
+    problems: Vec<String>,
+}
+
+/// What a batch's cache entry depends on besides its inputs.
+fn run_fingerprint(config: &Config) -> String {
+    format!("{config:?}")
+}
+
+fn build_batch(
+    units: &[Unit],
+    options: &RunOptions,
+    cache: Option<&Cache>,
+    fingerprint: &str,
+    bar: &ProgressBar,
+) -> Result<Built> {
+    let key = cache.map(|_| {
+        let mut parts = vec![fingerprint];
+        for unit in units {
+            parts.extend(unit.key_parts());
+            // Separates units, so that parts cannot shift between them.
+            parts.push("\n");
+        }
+        Cache::batch_key(&parts)
+    });
+    if let (Some(cache), Some(key)) = (cache, &key) {
+        if let Some(entry) = cache.load_batch(key) {
+            let mut seen = Vec::new();
+            for unit in units {
+                if let Some(content) = &unit.content {
+                    for path in std::iter::once(&unit.file.display).chain(&unit.also) {
+                        seen.push(Seen {
+                            path: path.clone(),
+                            content: content.clone(),
+                            key: Cache::key(path, content),
+                            reparsed: false,
+                        });
+                    }
+                }
+            }
+            bar.inc(units.len() as u64);
+            return Ok(Built {
+                key: Some(key.clone()),
+                entry,
+                seen,
+                reparsed: 0,
+                problems: Vec::new(),
+            });
+        }
+    }
+    let parsed: Vec<Parsed> = units
+        .par_iter()
+        .map(|unit| {
+            let parsed = parse_unit(unit, options, cache);
+            bar.inc(1);
+            parsed
+        })
+        .collect();
+    let mut data = Datasets::default();
+    let mut built = Built {
+        key: None,
+        entry: BatchEntry::default(),
+        seen: Vec::new(),
+        reparsed: 0,
+        problems: Vec::new(),
+    };
+    let mut keep = true;
+    for p in parsed {
+        if let Some(doc) = &p.out.document {
+            data.findings.extend(check_one(
+                &DocFacts {
+                    doc_id: &doc.doc_id,
+                    measures: &p.out.measures,
+                    dates: &p.out.dates,
+                    cells: &p.out.cells,
+                },
+                &options.config,
+            ));
+        }
+        keep &= p.keep;
+        built.reparsed += usize::from(p.reparsed);
+        built.seen.extend(p.seen);
+        built.problems.extend(p.problem);
+        data.documents.extend(p.out.document);
+        data.blocks.extend(p.out.blocks);
+        data.cells.extend(p.out.cells);
+        data.measures.extend(p.out.measures);
+        data.dates.extend(p.out.dates);
+    }
+    built.entry = BatchEntry {
+        encoded: write::encode_batch(&data)?,
+        measures: data.measures.len() as u64,
+        dates: data.dates.len() as u64,
+        documents: data.documents,
+        findings: data.findings,
+    };
+    if let (Some(cache), Some(key), true) = (cache, &key, keep) {
+        if let Err(e) = cache.store_batch(key, &built.entry) {
+            built.problems.push(format!("cache not updated: {e}"));
+        }
+    }
+    built.key = key;
+    Ok(built)
+}
+
+fn summarize(
+    documents: &[Document],
+    findings: &[Finding],
+    measures: u64,
+    dates: u64,
+    problems: &[InputProblem],
+) -> RunSummary {
+    let mut by_severity = BTreeMap::new();
+    for f in findings {
+        *by_severity.entry(f.severity).or_insert(0) += 1;
     }
     RunSummary {
-        documents: data.documents.len(),
-        failed: data
-            .documents
+        documents: documents.len(),
+        failed: documents
             .iter()
             .filter(|d| d.status == Status::Failed)
             .count(),
-        partial: data
-            .documents
+        partial: documents
             .iter()
             .filter(|d| d.status == Status::Partial)
             .count(),
-        measures: data.measures.len(),
-        dates: data.dates.len(),
-        findings,
+        measures: measures as usize,
+        dates: dates as usize,
+        findings: by_severity,
         input_problems: problems
             .iter()
             .map(|p| format!("{}: {}", p.display, p.message))
@@ -402,7 +665,9 @@ fn summarize(data: &Datasets, problems: &[InputProblem]) -> RunSummary {
     }
 }
 
-/// The whole nightly job.
+/// The whole nightly job: read and hash every input, cut the documents into
+/// batches, build each batch (from the cache when its inputs are unchanged)
+/// a few at a time, and stream them into the new `out/`.
 pub fn run(options: &RunOptions) -> Result<RunSummary> {
     let _lock = write::lock_out(&options.out)?;
     let (mut files, mut problems) = collect_inputs(&options.inputs);
@@ -419,8 +684,15 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
             listed.join("; ")
         )));
     }
+    let units: Vec<Unit> = files
+        .par_iter()
+        .map(|f| Unit::read(f, options.max_doc_bytes))
+        .collect();
+    let units = merge_duplicates(units);
+    let plan = batch::plan(units.iter().map(|u| (u.file.display.as_str(), u.bytes)));
+
     let bar = if options.progress && std::io::stderr().is_terminal() {
-        let bar = ProgressBar::new(files.len() as u64);
+        let bar = ProgressBar::new(units.len() as u64);
         if let Ok(style) = ProgressStyle::with_template(
             "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} docs {msg}",
         ) {
@@ -431,49 +703,54 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
         ProgressBar::hidden()
     };
     let cache = options.cache.as_deref().map(Cache::open);
-    let processed: Vec<(DocOutput, Option<Seen>, Option<String>)> = files
-        .par_iter()
-        .map(|f| {
-            let out = match &cache {
-                Some(c) => process_cached(f, options.max_doc_bytes, options.max_doc_seconds, c),
-                None => (
-                    process_file(f, options.max_doc_bytes, options.max_doc_seconds),
-                    None,
-                    None,
-                ),
-            };
-            bar.inc(1);
-            out
-        })
+    let fingerprint = run_fingerprint(&options.config);
+    let mut writer = write::OutWriter::begin(&options.out, &options.write)?;
+    let (mut documents, mut findings) = (Vec::new(), Vec::new());
+    let (mut measures, mut dates, mut reparsed) = (0u64, 0u64, 0usize);
+    let (mut seen, mut live_batches) = (Vec::new(), Vec::new());
+    // A few batches at a time, in parallel (documents within a batch are
+    // parallel too): enough to keep every thread busy, few enough that
+    // memory stays a handful of batches.
+    let window = 2 * rayon::current_num_threads().max(1);
+    let ranges: Vec<&[Unit]> = plan
+        .iter()
+        .map(|r| units.get(r.clone()).unwrap_or(&[]))
         .collect();
-    bar.finish_and_clear();
-    let mut seen = Vec::new();
-    let mut outputs = Vec::with_capacity(processed.len());
-    for (out, s, problem) in processed {
-        outputs.push(out);
-        seen.extend(s);
-        if let (Some(p), Some(dir)) = (problem, options.cache.as_deref()) {
-            problems.push(InputProblem {
-                display: dir.to_string_lossy().into_owned(),
-                message: p,
-            });
+    for group in ranges.chunks(window) {
+        let built: Vec<Result<Built>> = group
+            .par_iter()
+            .map(|units| build_batch(units, options, cache.as_ref(), &fingerprint, &bar))
+            .collect();
+        for b in built {
+            let b = b?;
+            writer.append(&b.entry.encoded, &b.entry.findings)?;
+            measures += b.entry.measures;
+            dates += b.entry.dates;
+            reparsed += b.reparsed;
+            documents.extend(b.entry.documents);
+            findings.extend(b.entry.findings);
+            seen.extend(b.seen);
+            live_batches.extend(b.key);
+            if let Some(dir) = options.cache.as_deref() {
+                for p in b.problems {
+                    problems.push(InputProblem {
+                        display: dir.to_string_lossy().into_owned(),
+                        message: p,
+                    });
+                }
+            }
         }
     }
-    let mut data = Datasets::default();
-    for out in merge_duplicates(outputs) {
-        data.documents.extend(out.document);
-        data.blocks.extend(out.blocks);
-        data.cells.extend(out.cells);
-        data.measures.extend(out.measures);
-        data.dates.extend(out.dates);
-    }
-    data.findings = check_all(&data, &options.config);
-    let report = report::render(&data.documents, &data.findings);
-    write::write_out(&options.out, &data, &report, &options.write)?;
-    let mut summary = summarize(&data, &problems);
+    bar.finish_and_clear();
+    let report = report::render(&documents, &findings);
+    writer.finish(&report)?;
+    let mut summary = summarize(&documents, &findings, measures, dates, &problems);
     if let (Some(cache), Some(dir)) = (cache, options.cache.as_deref()) {
-        match cache.finish(&seen) {
-            Ok(stats) => summary.changes = Some(stats),
+        match cache.finish(&seen, &live_batches) {
+            Ok(mut stats) => {
+                stats.reparsed = reparsed;
+                summary.changes = Some(stats);
+            }
             Err(e) => summary
                 .input_problems
                 .push(format!("{}: cache index not updated: {e}", dir.display())),
@@ -489,7 +766,13 @@ pub fn recheck(out: &Path, config: &Config, write_options: &WriteOptions) -> Res
     data.findings = check_all(&data, config);
     let report = report::render(&data.documents, &data.findings);
     write::write_out(out, &data, &report, write_options)?;
-    Ok(summarize(&data, &[]))
+    Ok(summarize(
+        &data.documents,
+        &data.findings,
+        data.measures.len() as u64,
+        data.dates.len() as u64,
+        &[],
+    ))
 }
 
 #[cfg(test)]

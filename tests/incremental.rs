@@ -141,21 +141,21 @@ fn a_damaged_cache_costs_a_reparse_not_a_wrong_answer() {
     let out = tmp.path().join("out");
     run::run(&options(&corpus.docs_dir, &out, true, None)).unwrap();
     let before = files(&out);
-    // Scribble over every cache entry.
-    let mut stack = vec![cache::dir_for(&out).join("entries")];
-    let mut scribbled = 0;
-    while let Some(dir) = stack.pop() {
-        for e in fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                fs::write(&p, b"PFC1 not an entry").unwrap();
-                scribbled += 1;
-            }
+    let cache_dir = cache::dir_for(&out);
+    // Damaged batch entries: the documents come from their own entries.
+    assert!(scribble(&cache_dir.join("batches")) >= 1);
+    let again = run::run(&options(&corpus.docs_dir, &out, true, None)).unwrap();
+    assert_eq!(
+        changes(&again),
+        ChangeStats {
+            unchanged: 12,
+            ..ChangeStats::default()
         }
-    }
-    assert_eq!(scribbled, 12);
+    );
+    assert_eq!(files(&out), before);
+    // Every entry damaged: everything is parsed again.
+    assert_eq!(scribble(&cache_dir.join("entries")), 12);
+    scribble(&cache_dir.join("batches"));
     let again = run::run(&options(&corpus.docs_dir, &out, true, None)).unwrap();
     assert_eq!(
         changes(&again),
@@ -166,6 +166,94 @@ fn a_damaged_cache_costs_a_reparse_not_a_wrong_answer() {
         }
     );
     assert_eq!(files(&out), before);
+}
+
+/// Overwrite every file below `dir` with garbage; how many there were.
+fn scribble(dir: &Path) -> usize {
+    let mut stack = vec![dir.to_path_buf()];
+    let mut scribbled = 0;
+    while let Some(dir) = stack.pop() {
+        for e in fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                fs::write(&p, b"PFC2 not an entry").unwrap();
+                scribbled += 1;
+            }
+        }
+    }
+    scribbled
+}
+
+#[test]
+fn a_night_over_many_batches_rebuilds_only_what_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = generate::write_corpus(
+        &tmp.path().join("corpus"),
+        &GenOptions {
+            docs: 700,
+            seed: 5,
+            inject: 3,
+        },
+    )
+    .unwrap();
+    let docs = corpus.docs_dir.clone();
+    let listed = |docs: &Path| -> Vec<(String, u64)> {
+        let (files, _) = run::collect_inputs(&[docs.to_path_buf()]);
+        files
+            .iter()
+            .map(|f| (f.display.clone(), fs::metadata(&f.path).unwrap().len()))
+            .collect()
+    };
+    // Batch boundaries hash the paths, which include the temporary
+    // folder's random name: grow the corpus until it spans three batches.
+    let mut total = 700;
+    while planfacts::batch::plan(listed(&docs).iter().map(|(p, b)| (p.as_str(), *b))).len() < 3 {
+        assert!(total < 5000, "5000 documents in fewer than three batches");
+        for i in total..total + 100 {
+            write_doc(&docs, &generate::document(5, i, false));
+        }
+        total += 100;
+    }
+
+    let nightly = tmp.path().join("out");
+    run::run(&options(&docs, &nightly, true, None)).unwrap();
+    // One document edited in the middle, five new at the end.
+    let middle = generate::document(5, 350, false);
+    let mut edited = generate::document(77, 350, true);
+    edited.file = middle.file.clone();
+    write_doc(&docs, &edited);
+    for i in total..total + 5 {
+        write_doc(&docs, &generate::document(5, i, false));
+    }
+    let second = run::run(&options(&docs, &nightly, true, None)).unwrap();
+    let c = changes(&second);
+    assert_eq!(
+        (c.new, c.changed, c.unchanged, c.reparsed),
+        (5, 1, total - 1, 6),
+        "{c:?}"
+    );
+    let batches = fs::read_dir(cache::dir_for(&nightly).join("batches"))
+        .unwrap()
+        .count();
+    let after = planfacts::batch::plan(listed(&docs).iter().map(|(p, b)| (p.as_str(), *b)));
+    assert_eq!(batches, after.len(), "unused batch entries are dropped");
+
+    let full = tmp.path().join("full");
+    run::run(&options(&docs, &full, false, None)).unwrap();
+    let (a, b) = (files(&nightly), files(&full));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (name, bytes) in &a {
+        assert!(
+            bytes == &b[name],
+            "{name} differs between the incremental run and the full rebuild"
+        );
+    }
+    // The datasets hold every batch: one document row per input.
+    let data = write::read_out(&nightly).unwrap();
+    assert_eq!(data.documents.len(), total + 5);
+    assert_eq!(second.documents, total + 5);
 }
 
 #[test]

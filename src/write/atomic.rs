@@ -43,24 +43,95 @@ fn parent_dir(path: &Path) -> &Path {
     }
 }
 
+/// A staging directory beside `out`, filled file by file and then swapped in
+/// whole by [`Staging::commit`]. Dropped without a commit (an error, a
+/// panic), it removes itself, leaving the previous `out` as it was.
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Start replacing `out`: clear what killed runs left, create the
+    /// staging directory and carry over `.gitkeep`.
+    pub fn begin(out: &Path) -> Result<Staging> {
+        if out.exists() && !out.is_dir() {
+            return Err(Error::Other(format!(
+                "{}: exists and is not a directory",
+                out.display()
+            )));
+        }
+        remove_leftovers(out)?;
+        let dir = sibling(out, &format!(".staging-{}", std::process::id()))?;
+        if dir.exists() {
+            // Left by a crashed run that had our pid; nobody else writes here (we hold the lock).
+            fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        }
+        fs::create_dir_all(parent_dir(&dir)).map_err(|e| Error::io(parent_dir(&dir), e))?;
+        fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+        let staging = Staging {
+            out: out.to_path_buf(),
+            dir,
+            committed: false,
+        };
+        for name in CARRIED_OVER {
+            let old = out.join(name);
+            if old.is_file() {
+                let new = staging.dir.join(name);
+                fs::copy(&old, &new).map_err(|e| Error::io(&old, e))?;
+                File::open(&new)
+                    .and_then(|f| f.sync_all())
+                    .map_err(|e| Error::io(&new, e))?;
+            }
+        }
+        Ok(staging)
+    }
+
+    /// Where a file named `name` is staged.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// Write a whole small file into the staging directory, synced.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.path(name);
+        let mut file = File::create(&path).map_err(|e| Error::io(&path, e))?;
+        file.write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| Error::io(&path, e))
+    }
+
+    /// Swap the staged files in as `out`. Files written through
+    /// [`Staging::path`] must have been synced by their writer.
+    pub fn commit(mut self) -> Result<()> {
+        fsync_dir(&self.dir)?;
+        swap(&self.dir, &self.out)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed && self.dir.exists() {
+            // The first error is the one worth reporting; cleanup is best effort.
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
 /// Write `files` (name, bytes) as the new content of `out`, atomically.
 /// On any error the previous `out` is left as it was and no staging
 /// directory remains.
+#[cfg(test)]
 pub fn replace_dir(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    if out.exists() && !out.is_dir() {
-        return Err(Error::Other(format!(
-            "{}: exists and is not a directory",
-            out.display()
-        )));
+    let staging = Staging::begin(out)?;
+    for (name, bytes) in files {
+        staging.write(name, bytes)?;
     }
-    remove_leftovers(out)?;
-    let staging = sibling(out, &format!(".staging-{}", std::process::id()))?;
-    let result = stage(out, &staging, files).and_then(|()| swap(&staging, out));
-    if result.is_err() && staging.exists() {
-        // The first error is the one worth reporting; cleanup is best effort.
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
+    staging.commit()
 }
 
 /// Staging and set-aside folders (`out.staging-<pid>`, `out.old-<pid>`) of
@@ -87,33 +158,6 @@ fn remove_leftovers(out: &Path) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn stage(out: &Path, staging: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    if staging.exists() {
-        // Left by a crashed run that had our pid; nobody else writes here (we hold the lock).
-        fs::remove_dir_all(staging).map_err(|e| Error::io(staging, e))?;
-    }
-    fs::create_dir_all(parent_dir(staging)).map_err(|e| Error::io(parent_dir(staging), e))?;
-    fs::create_dir(staging).map_err(|e| Error::io(staging, e))?;
-    for name in CARRIED_OVER {
-        let old = out.join(name);
-        if old.is_file() {
-            let new = staging.join(name);
-            fs::copy(&old, &new).map_err(|e| Error::io(&old, e))?;
-            File::open(&new)
-                .and_then(|f| f.sync_all())
-                .map_err(|e| Error::io(&new, e))?;
-        }
-    }
-    for (name, bytes) in files {
-        let path = staging.join(name);
-        let mut file = File::create(&path).map_err(|e| Error::io(&path, e))?;
-        file.write_all(bytes)
-            .and_then(|()| file.sync_all())
-            .map_err(|e| Error::io(&path, e))?;
-    }
-    fsync_dir(staging)
 }
 
 fn swap(staging: &Path, out: &Path) -> Result<()> {

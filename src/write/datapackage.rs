@@ -11,25 +11,41 @@
 //! bytes and hash.
 
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::schema::schema_text;
 
-pub struct Encoded<'a> {
-    pub dataset: &'a str,
-    pub csv: &'a [u8],
-    pub parquet: &'a [u8],
+/// Size and SHA-256 of one written file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileDigest {
+    pub bytes: u64,
+    pub sha256: [u8; 32],
 }
 
-fn sha256(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut hex = String::with_capacity(71);
-    hex.push_str("sha256:");
-    for b in digest.iter() {
-        hex.push_str(&format!("{b:02x}"));
+impl FileDigest {
+    #[cfg(test)]
+    fn of(bytes: &[u8]) -> FileDigest {
+        use sha2::{Digest, Sha256};
+        FileDigest {
+            bytes: bytes.len() as u64,
+            sha256: Sha256::digest(bytes).into(),
+        }
     }
-    hex
+
+    fn hash(&self) -> String {
+        let mut hex = String::with_capacity(71);
+        hex.push_str("sha256:");
+        for b in self.sha256 {
+            hex.push_str(&format!("{b:02x}"));
+        }
+        hex
+    }
+}
+
+pub struct Encoded<'a> {
+    pub dataset: &'a str,
+    pub csv: FileDigest,
+    pub parquet: FileDigest,
 }
 
 pub fn datapackage_json(encoded: &[Encoded<'_>]) -> Result<Vec<u8>> {
@@ -53,8 +69,8 @@ pub fn datapackage_json(encoded: &[Encoded<'_>]) -> Result<Vec<u8>> {
                 "lineTerminator": "\n",
                 "header": true
             },
-            "bytes": e.csv.len(),
-            "hash": sha256(e.csv),
+            "bytes": e.csv.bytes,
+            "hash": e.csv.hash(),
             "schema": schema,
         }));
         parquet.push(json!({
@@ -63,8 +79,8 @@ pub fn datapackage_json(encoded: &[Encoded<'_>]) -> Result<Vec<u8>> {
             "format": "parquet",
             "mediatype": "application/vnd.apache.parquet",
             "compression": "zstd",
-            "bytes": e.parquet.len(),
-            "hash": sha256(e.parquet),
+            "bytes": e.parquet.bytes,
+            "hash": e.parquet.hash(),
             "schema_of": e.dataset,
         }));
     }
@@ -92,7 +108,7 @@ mod tests {
     #[test]
     fn sha256_has_prefix_and_known_value() {
         assert_eq!(
-            sha256(b"abc"),
+            FileDigest::of(b"abc").hash(),
             "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
     }
@@ -101,8 +117,8 @@ mod tests {
     fn lists_csv_resources_and_parquet_files_with_schemas() {
         let encoded = [Encoded {
             dataset: "findings",
-            csv: b"x\n",
-            parquet: b"PAR1",
+            csv: FileDigest::of(b"x\n"),
+            parquet: FileDigest::of(b"PAR1"),
         }];
         let v: Value = serde_json::from_slice(&datapackage_json(&encoded).unwrap()).unwrap();
         assert_eq!(v["profile"], "tabular-data-package");
@@ -112,11 +128,14 @@ mod tests {
         assert_eq!(v["resources"][0]["schema"]["primaryKey"][0], "finding_id");
         assert_eq!(v["planfacts"]["parquet"][0]["path"], "findings.parquet");
         assert_eq!(v["planfacts"]["parquet"][0]["schema_of"], "findings");
-        assert_eq!(v["planfacts"]["parquet"][0]["hash"], sha256(b"PAR1"));
+        assert_eq!(
+            v["planfacts"]["parquet"][0]["hash"],
+            FileDigest::of(b"PAR1").hash()
+        );
         let unknown = Encoded {
             dataset: "nope",
-            csv: b"",
-            parquet: b"",
+            csv: FileDigest::of(b""),
+            parquet: FileDigest::of(b""),
         };
         assert!(datapackage_json(&[unknown]).is_err());
     }

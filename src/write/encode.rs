@@ -1,23 +1,74 @@
 //! DataFrame to file bytes: Parquet (zstd, full statistics) and CSV (UTF-8,
 //! header, ISO dates, plain decimals, spreadsheet-formula-safe strings).
 
-use std::io::Cursor;
+use std::io::{Cursor, Write};
 
+use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::{
     Column, CsvWriter, DataFrame, DataType, ParquetCompression, ParquetReader, ParquetWriter,
     SerReader, SerWriter, StatisticsOptions,
 };
+use polars_parquet::parquet::page::CompressedPage;
+use polars_parquet::parquet::read::{get_page_iterator, read_metadata};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
+fn parquet_options<W: Write>(w: W) -> ParquetWriter<W> {
+    ParquetWriter::new(w)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_statistics(StatisticsOptions::full())
+}
+
+/// `df` as a whole Parquet file (one row group for a batch-sized frame).
 pub fn parquet_bytes(df: &DataFrame) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
     let mut df = df.clone();
-    ParquetWriter::new(&mut buf)
-        .with_compression(ParquetCompression::Zstd(None))
-        .with_statistics(StatisticsOptions::full())
-        .finish(&mut df)?;
+    parquet_options(&mut buf).finish(&mut df)?;
     Ok(buf)
+}
+
+/// A Parquet writer with the schema of `df` that takes row groups one by one.
+pub fn parquet_writer<W: Write>(w: W, df: &DataFrame) -> Result<BatchedWriter<W>> {
+    Ok(parquet_options(w).batched(df.schema())?)
+}
+
+/// Pages bigger than this in a batch file are refused as damaged.
+const MAX_PAGE_BYTES: usize = 1 << 30;
+
+/// Append the row groups of the Parquet file `bytes` (written by
+/// [`parquet_bytes`] for the same schema) to `writer`, copying the
+/// compressed pages as they are: no decoding, no recompression.
+pub fn copy_row_groups<W: Write>(writer: &mut BatchedWriter<W>, bytes: &[u8]) -> Result<()> {
+    let damaged = |e: polars_parquet::parquet::error::ParquetError| {
+        Error::Other(format!("an encoded batch is not valid Parquet: {e}"))
+    };
+    let buffer = polars_buffer::Buffer::from(bytes.to_vec());
+    let metadata = read_metadata(&mut Cursor::new(buffer.clone())).map_err(damaged)?;
+    for group in &metadata.row_groups {
+        let mut columns = Vec::with_capacity(group.n_columns());
+        for column in group.parquet_columns() {
+            let pages = get_page_iterator(
+                column,
+                Cursor::new(buffer.clone()),
+                Vec::new(),
+                MAX_PAGE_BYTES,
+            )
+            .map_err(damaged)?;
+            let mut copied = Vec::new();
+            for page in pages {
+                let mut page = page.map_err(damaged)?;
+                if let CompressedPage::Data(data) = &mut page {
+                    // Every column is flat: one value per row. The reader
+                    // leaves this unset; the writer needs it.
+                    data.num_rows = Some(data.num_values());
+                }
+                copied.push(page);
+            }
+            columns.push(copied);
+        }
+        writer.write_row_group(group.num_rows() as u64, &columns)?;
+    }
+    Ok(())
 }
 
 pub fn read_parquet(bytes: Vec<u8>) -> Result<DataFrame> {
@@ -50,17 +101,32 @@ fn csv_safe(df: &DataFrame) -> Result<DataFrame> {
     Ok(DataFrame::new(df.height(), columns)?)
 }
 
-pub fn csv_bytes(df: &DataFrame, bom: bool) -> Result<Vec<u8>> {
-    let mut safe = csv_safe(df)?;
-    let mut buf = Vec::new();
-    CsvWriter::new(&mut buf)
-        .include_bom(bom)
-        .include_header(true)
+fn csv_writer<W: Write>(w: W) -> CsvWriter<W> {
+    CsvWriter::new(w)
         .with_date_format(Some("%Y-%m-%d".into()))
         // Positional floats: `28000000`, never `2.8e7`.
         .with_float_scientific(Some(false))
         .with_line_terminator("\n".into())
         .n_threads(1)
+}
+
+/// The header line of `df`'s CSV, after a UTF-8 BOM when asked.
+pub fn csv_header(df: &DataFrame, bom: bool) -> Result<Vec<u8>> {
+    let mut empty = df.clear();
+    let mut buf = Vec::new();
+    csv_writer(&mut buf)
+        .include_bom(bom)
+        .include_header(true)
+        .finish(&mut empty)?;
+    Ok(buf)
+}
+
+/// The rows of `df` as CSV lines, without header.
+pub fn csv_rows(df: &DataFrame) -> Result<Vec<u8>> {
+    let mut safe = csv_safe(df)?;
+    let mut buf = Vec::new();
+    csv_writer(&mut buf)
+        .include_header(false)
         .finish(&mut safe)?;
     Ok(buf)
 }
@@ -69,6 +135,12 @@ pub fn csv_bytes(df: &DataFrame, bom: bool) -> Result<Vec<u8>> {
 mod tests {
     use super::*;
     use polars::prelude::{NamedFrom, Series};
+
+    fn csv_bytes(df: &DataFrame, bom: bool) -> Result<Vec<u8>> {
+        let mut bytes = csv_header(df, bom)?;
+        bytes.extend(csv_rows(df)?);
+        Ok(bytes)
+    }
 
     fn frame() -> DataFrame {
         DataFrame::new_infer_height(vec![
@@ -137,5 +209,23 @@ mod tests {
         let back = read_parquet(parquet_bytes(&df).unwrap()).unwrap();
         assert!(back.equals_missing(&df));
         assert_eq!(parquet_bytes(&df).unwrap(), parquet_bytes(&back).unwrap());
+    }
+
+    #[test]
+    fn copied_row_groups_read_back_as_the_stacked_frames() {
+        let df = frame();
+        let (head, tail) = (df.slice(0, 3), df.slice(3, 5));
+        let mut file = Vec::new();
+        let mut writer = parquet_writer(&mut file, &df).unwrap();
+        for part in [&head, &df.clear(), &tail] {
+            copy_row_groups(&mut writer, &parquet_bytes(part).unwrap()).unwrap();
+        }
+        writer.finish().unwrap();
+        drop(writer);
+        let back = read_parquet(file.clone()).unwrap();
+        assert!(back.equals_missing(&df), "{back}");
+        assert!(
+            copy_row_groups(&mut parquet_writer(Vec::new(), &df).unwrap(), b"PAR1 no").is_err()
+        );
     }
 }

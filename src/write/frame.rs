@@ -213,7 +213,10 @@ pub fn dates(rows: &[DateMention]) -> Result<DataFrame> {
 
 pub fn findings(rows: &[Finding]) -> Result<DataFrame> {
     frame(vec![
-        col("finding_id", ints(rows, |r| r.finding_id.into())),
+        col(
+            "finding_id",
+            u64_to_i64("findings", "finding_id", rows.iter().map(|r| r.finding_id))?,
+        ),
         col("check", strs(rows, |r| &r.check)),
         col("severity", strs(rows, |r| r.severity.as_str())),
         col("doc_id", strs(rows, |r| &r.doc_id)),
@@ -647,7 +650,7 @@ pub fn read_findings(df: &DataFrame) -> Result<Vec<Finding>> {
     (0..df.height())
         .map(|_| {
             Ok(Finding {
-                finding_id: r.u32(&mut finding_id, "finding_id")?,
+                finding_id: r.u64(&mut finding_id, "finding_id")?,
                 check: r.req(&mut check, "check")?,
                 severity: r.parsed(&mut severity, "severity", Severity::parse)?,
                 doc_id: r.req(&mut doc_id, "doc_id")?,

@@ -1,17 +1,33 @@
 //! Stage 6: datasets to Parquet (zstd) and CSV through polars, checked
 //! against `schemas/`, written aside and swapped into place whole.
 //!
-//! `write_out` does not lock: the caller holds [`lock_out`] for the whole
-//! run, so that reading the previous `out/` and replacing it are covered.
+//! Rows are written in batches of documents ([`EncodedBatch`]): each batch
+//! is checked and encoded alone (one Parquet row group and a run of CSV
+//! lines per dataset), then streamed into the output files, so memory
+//! follows the batch, not the corpus. An encoded batch is also what the
+//! run cache keeps: a nightly run copies the batches of unchanged documents
+//! into the new files as they are (Parquet pages included, without
+//! decoding them), which is why a full rebuild and an incremental run give
+//! the same bytes.
+//!
+//! Nothing here locks: the caller holds [`lock_out`] for the whole run, so
+//! that reading the previous `out/` and replacing it are covered.
 
 mod atomic;
 mod datapackage;
 mod encode;
 mod frame;
 
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
+use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::DataFrame;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 pub use atomic::{lock_out, OutLock};
 
@@ -19,7 +35,8 @@ use crate::error::{Error, Result};
 use crate::model::{Block, Cell, DateMention, Document, Finding, Measure};
 use crate::schema::{check_foreign_keys, table_schema, TableSchema, DATASETS};
 
-/// Every dataset of one run, rows sorted as they will be written.
+/// Every dataset of one run (or of one batch of documents), rows sorted as
+/// they will be written.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Datasets {
     pub documents: Vec<Document>,
@@ -66,40 +83,242 @@ fn validate(frames: &[(&'static str, DataFrame)]) -> Result<()> {
     check_foreign_keys(&all)
 }
 
+/// One batch of documents, checked and encoded, ready to be appended to the
+/// output files: per dataset (in `DATASETS` order) a one-row-group Parquet
+/// file and the CSV lines without header.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EncodedBatch {
+    pub parquet: Vec<Vec<u8>>,
+    pub csv: Vec<Vec<u8>>,
+}
+
+/// Validate and encode one batch. Keys are checked within the batch: every
+/// key starts with `doc_id` except `finding_id`, and a document lies in one
+/// batch, so [`OutWriter`] only has to check `finding_id` across batches.
+pub fn encode_batch(data: &Datasets) -> Result<EncodedBatch> {
+    let frames = frames(data)?;
+    validate(&frames)?;
+    let mut batch = EncodedBatch::default();
+    for (_, df) in &frames {
+        batch.parquet.push(encode::parquet_bytes(df)?);
+        batch.csv.push(encode::csv_rows(df)?);
+    }
+    Ok(batch)
+}
+
+/// Counts bytes and hashes them on the way to the file, so that
+/// `datapackage.json` can list both without reading the file again.
+struct Hashing<W> {
+    inner: W,
+    digest: Arc<Mutex<(Sha256, u64)>>,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        let mut digest = self.digest.lock().unwrap_or_else(PoisonError::into_inner);
+        digest.0.update(buf.get(..n).unwrap_or(buf));
+        digest.1 += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+type Digest256 = Arc<Mutex<(Sha256, u64)>>;
+
+fn hashing_file(path: &Path) -> Result<(Hashing<BufWriter<File>>, Digest256)> {
+    let file = File::create(path).map_err(|e| Error::io(path, e))?;
+    let digest = Arc::new(Mutex::new((Sha256::new(), 0)));
+    Ok((
+        Hashing {
+            inner: BufWriter::with_capacity(1 << 20, file),
+            digest: Arc::clone(&digest),
+        },
+        digest,
+    ))
+}
+
+fn finish_digest(digest: &Digest256) -> datapackage::FileDigest {
+    let digest = digest.lock().unwrap_or_else(PoisonError::into_inner);
+    datapackage::FileDigest {
+        bytes: digest.1,
+        sha256: digest.0.clone().finalize().into(),
+    }
+}
+
+/// The two files of one dataset being written.
+struct DatasetFiles {
+    name: &'static str,
+    parquet: BatchedWriter<Hashing<BufWriter<File>>>,
+    parquet_digest: Digest256,
+    parquet_path: PathBuf,
+    csv: Hashing<BufWriter<File>>,
+    csv_digest: Digest256,
+    csv_path: PathBuf,
+}
+
+/// Writes a new `out/` batch by batch; nothing is visible until
+/// [`OutWriter::finish`] swaps it in. Dropped unfinished, it leaves the
+/// previous `out/` untouched and no staging directory.
+pub struct OutWriter {
+    staging: atomic::Staging,
+    files: Vec<DatasetFiles>,
+    finding_ids: BTreeSet<u64>,
+}
+
+impl OutWriter {
+    pub fn begin(out: &Path, options: &WriteOptions) -> Result<OutWriter> {
+        let staging = atomic::Staging::begin(out)?;
+        let empty = frames(&Datasets::default())?;
+        let mut files = Vec::with_capacity(empty.len());
+        for (name, df) in &empty {
+            let parquet_path = staging.path(&format!("{name}.parquet"));
+            let (sink, parquet_digest) = hashing_file(&parquet_path)?;
+            let parquet = encode::parquet_writer(sink, df)?;
+            let csv_path = staging.path(&format!("{name}.csv"));
+            let (mut csv, csv_digest) = hashing_file(&csv_path)?;
+            csv.write_all(&encode::csv_header(df, options.csv_bom)?)
+                .map_err(|e| Error::io(&csv_path, e))?;
+            files.push(DatasetFiles {
+                name,
+                parquet,
+                parquet_digest,
+                parquet_path,
+                csv,
+                csv_digest,
+                csv_path,
+            });
+        }
+        Ok(OutWriter {
+            staging,
+            files,
+            finding_ids: BTreeSet::new(),
+        })
+    }
+
+    /// Append one encoded batch; `findings` are its findings rows, whose
+    /// ids must not repeat any earlier batch's.
+    pub fn append(&mut self, batch: &EncodedBatch, findings: &[Finding]) -> Result<()> {
+        for f in findings {
+            if !self.finding_ids.insert(f.finding_id) {
+                return Err(Error::Schema {
+                    dataset: "findings".into(),
+                    column: "finding_id".into(),
+                    message: format!(
+                        "finding_id {} repeats (doc_id {}, line {}): primary key must be unique",
+                        f.finding_id, f.doc_id, f.line
+                    ),
+                });
+            }
+        }
+        if batch.parquet.len() != self.files.len() || batch.csv.len() != self.files.len() {
+            return Err(Error::Other(format!(
+                "an encoded batch has {} Parquet and {} CSV parts for {} datasets",
+                batch.parquet.len(),
+                batch.csv.len(),
+                self.files.len()
+            )));
+        }
+        for ((files, parquet), csv) in self.files.iter_mut().zip(&batch.parquet).zip(&batch.csv) {
+            encode::copy_row_groups(&mut files.parquet, parquet)
+                .map_err(|e| e.within(&files.parquet_path))?;
+            files
+                .csv
+                .write_all(csv)
+                .map_err(|e| Error::io(&files.csv_path, e))?;
+        }
+        Ok(())
+    }
+
+    /// Close the datasets, add `datapackage.json` and `report.md`, and
+    /// swap the whole folder in.
+    pub fn finish(self, report_md: &str) -> Result<()> {
+        let mut digests = Vec::with_capacity(self.files.len());
+        for files in self.files {
+            files
+                .parquet
+                .finish()
+                .map_err(|e| Error::from(e).within(&files.parquet_path))?;
+            drop(files.parquet);
+            let mut csv = files.csv;
+            csv.flush().map_err(|e| Error::io(&files.csv_path, e))?;
+            drop(csv);
+            for path in [&files.parquet_path, &files.csv_path] {
+                File::open(path)
+                    .and_then(|f| f.sync_all())
+                    .map_err(|e| Error::io(path, e))?;
+            }
+            digests.push(datapackage::Encoded {
+                dataset: files.name,
+                csv: finish_digest(&files.csv_digest),
+                parquet: finish_digest(&files.parquet_digest),
+            });
+        }
+        self.staging.write(
+            "datapackage.json",
+            &datapackage::datapackage_json(&digests)?,
+        )?;
+        self.staging.write("report.md", report_md.as_bytes())?;
+        self.staging.commit()
+    }
+}
+
+/// Split `data` into batches of documents with [`crate::batch::plan`], in
+/// document order; each batch holds the rows of its documents.
+fn batches_of(data: &Datasets) -> Vec<Datasets> {
+    let sizes: Vec<(String, u64)> = data
+        .documents
+        .iter()
+        .map(|d| (d.source_path.clone(), d.bytes))
+        .collect();
+    let plan = crate::batch::plan(sizes.iter().map(|(p, b)| (p.as_str(), *b)));
+    let mut batch_of = std::collections::HashMap::new();
+    for (i, range) in plan.iter().enumerate() {
+        for doc in data.documents.get(range.clone()).unwrap_or(&[]) {
+            batch_of.insert(doc.doc_id.as_str(), i);
+        }
+    }
+    let mut out = vec![Datasets::default(); plan.len().max(1)];
+    let last = out.len() - 1;
+    // Rows of a document not listed (invalid data) go to the last batch,
+    // where validation names them.
+    let index = |doc_id: &str| batch_of.get(doc_id).copied().unwrap_or(last);
+    macro_rules! spread {
+        ($field:ident) => {
+            for row in &data.$field {
+                if let Some(b) = out.get_mut(index(&row.doc_id)) {
+                    b.$field.push(row.clone());
+                }
+            }
+        };
+    }
+    spread!(documents);
+    spread!(blocks);
+    spread!(cells);
+    spread!(measures);
+    spread!(dates);
+    spread!(findings);
+    out
+}
+
 /// Write every dataset (Parquet + CSV), `datapackage.json` and `report.md`
 /// into `out`, atomically: all of it appears at once or nothing changes.
+/// Batches as a run over the same documents would, so `planfacts check`
+/// and `planfacts run` write the same bytes for the same rows.
 pub fn write_out(
     out: &Path,
     data: &Datasets,
     report_md: &str,
     options: &WriteOptions,
 ) -> Result<()> {
-    let frames = frames(data)?;
-    validate(&frames)?;
-    let mut files = Vec::with_capacity(2 * frames.len() + 2);
-    for (name, df) in &frames {
-        files.push((format!("{name}.parquet"), encode::parquet_bytes(df)?));
-        files.push((
-            format!("{name}.csv"),
-            encode::csv_bytes(df, options.csv_bom)?,
-        ));
+    let mut writer = OutWriter::begin(out, options)?;
+    for batch in batches_of(data) {
+        writer.append(&encode_batch(&batch)?, &batch.findings)?;
     }
-    let encoded: Vec<datapackage::Encoded<'_>> = frames
-        .iter()
-        .zip(files.chunks(2))
-        .filter_map(|((name, _), pair)| match pair {
-            [(_, parquet), (_, csv)] => Some(datapackage::Encoded {
-                dataset: name,
-                csv,
-                parquet,
-            }),
-            _ => None,
-        })
-        .collect();
-    let package = datapackage::datapackage_json(&encoded)?;
-    files.push(("datapackage.json".to_string(), package));
-    files.push(("report.md".to_string(), report_md.as_bytes().to_vec()));
-    atomic::replace_dir(out, &files)
+    writer.finish(report_md)
 }
 
 /// Read the datasets back from an existing `out` (for `planfacts check`).
