@@ -61,11 +61,22 @@ const INDEX: &str = "index.tsv";
 
 /// A fingerprint of the running program: a parser changed without a
 /// version bump (any rebuild) must not be served results of the old one.
+/// The executable's path, size and modification time, not its bytes: with
+/// debug info it is hundreds of MB, and hashing it cost every run a second
+/// and its size in memory. Every rebuild or reinstall writes a new file.
 static BUILD: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    std::env::current_exe()
-        .and_then(fs::read)
-        .map(|bytes| blake3::hash(&bytes).to_hex().to_string())
-        .unwrap_or_default()
+    let Ok(exe) = std::env::current_exe() else {
+        return String::new();
+    };
+    let Ok(meta) = fs::metadata(&exe) else {
+        return String::new();
+    };
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    format!("{}:{}:{modified}", exe.display(), meta.len())
 });
 
 /// How the inputs of this run compare with those of the last run.

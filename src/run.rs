@@ -375,7 +375,7 @@ fn parse_unit(unit: &Unit, options: &RunOptions, cache: Option<&Cache>) -> Parse
             });
         }
     }
-    if let Some(content) = &unit.content {
+    if let (Some(content), Some(_)) = (&unit.content, cache) {
         for other in &unit.also {
             parsed.seen.push(Seen {
                 path: other.clone(),
@@ -394,7 +394,10 @@ fn parse_readable(
     options: &RunOptions,
     cache: Option<&Cache>,
 ) -> Parsed {
-    let key = content.map(|c| Cache::key(&unit.file.display, c));
+    // Keys only matter to the cache (and hashing the build is not free).
+    let key = content
+        .filter(|_| cache.is_some())
+        .map(|c| Cache::key(&unit.file.display, c));
     let seen = |reparsed: bool| match (content, &key) {
         (Some(c), Some(k)) => vec![Seen {
             path: unit.file.display.clone(),
