@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::{DocOutput, Document, Finding};
-use crate::write::EncodedBatch;
+use crate::write::{Bytes, EncodedBatch};
 
 /// Bumped whenever the entry encoding or what a key covers changes.
 const FORMAT: &str = "planfacts-cache-2";
@@ -47,7 +47,18 @@ pub struct BatchEntry {
 
 /// A batch entry on disk: this, bincode, then the encoded parts as raw bytes
 /// (bincode would write a large byte vector one element at a time).
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+struct BatchHeadRef<'a> {
+    documents: &'a [Document],
+    findings: &'a [Finding],
+    measures: u64,
+    dates: u64,
+    parquet: Vec<u64>,
+    csv: Vec<u64>,
+}
+
+/// [`BatchHeadRef`] read back.
+#[derive(Deserialize)]
 struct BatchHead {
     documents: Vec<Document>,
     findings: Vec<Finding>,
@@ -184,8 +195,7 @@ impl Cache {
 
     /// The cached batch for `key`, if present and intact.
     pub fn load_batch(&self, key: &str) -> Option<BatchEntry> {
-        let bytes = fs::read(self.batch_path(key)).ok()?;
-        decode_batch(&bytes)
+        decode_batch(fs::read(self.batch_path(key)).ok()?)
     }
 
     /// Keep `entry` under `key`, written aside and renamed.
@@ -194,7 +204,9 @@ impl Cache {
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let path = self.batch_path(key);
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        fs::write(&tmp, encode_batch(entry)?).map_err(|e| Error::io(&tmp, e))?;
+        fs::File::create(&tmp)
+            .and_then(|f| write_batch(entry, &mut std::io::BufWriter::new(f)))
+            .map_err(|e| Error::io(&tmp, e))?;
         fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
     }
 
@@ -304,10 +316,11 @@ fn encode_entry(out: &DocOutput) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn encode_batch(entry: &BatchEntry) -> Result<Vec<u8>> {
-    let head = BatchHead {
-        documents: entry.documents.clone(),
-        findings: entry.findings.clone(),
+/// Write `entry` to `w` in the batch entry format.
+fn write_batch(entry: &BatchEntry, w: &mut impl std::io::Write) -> std::io::Result<()> {
+    let head = BatchHeadRef {
+        documents: &entry.documents,
+        findings: &entry.findings,
         measures: entry.measures,
         dates: entry.dates,
         parquet: entry
@@ -318,40 +331,38 @@ fn encode_batch(entry: &BatchEntry) -> Result<Vec<u8>> {
             .collect(),
         csv: entry.encoded.csv.iter().map(|c| c.len() as u64).collect(),
     };
-    let head = bincode::serde::encode_to_vec(&head, bincode_config())
-        .map_err(|e| Error::Other(format!("cannot encode a cache entry: {e}")))?;
-    let body: usize = entry
-        .encoded
-        .parquet
-        .iter()
-        .chain(&entry.encoded.csv)
-        .map(Vec::len)
-        .sum();
-    let mut bytes = Vec::with_capacity(12 + head.len() + body);
-    bytes.extend_from_slice(BATCH_MAGIC);
-    bytes.extend_from_slice(&(head.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(&head);
+    let head =
+        bincode::serde::encode_to_vec(&head, bincode_config()).map_err(std::io::Error::other)?;
+    w.write_all(BATCH_MAGIC)?;
+    w.write_all(&(head.len() as u64).to_le_bytes())?;
+    w.write_all(&head)?;
     for part in entry.encoded.parquet.iter().chain(&entry.encoded.csv) {
-        bytes.extend_from_slice(part);
+        w.write_all(part)?;
     }
-    Ok(bytes)
+    w.flush()
 }
 
 /// A batch entry that does not decode whole is treated as absent.
-fn decode_batch(bytes: &[u8]) -> Option<BatchEntry> {
+fn decode_batch(bytes: Vec<u8>) -> Option<BatchEntry> {
     let rest = bytes.strip_prefix(BATCH_MAGIC.as_slice())?;
     let (len, rest) = rest.split_first_chunk::<8>()?;
     let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
-    let (head, mut body) = (rest.get(..len)?, rest.get(len..)?);
+    let head = rest.get(..len)?;
     let (head, used) =
         bincode::serde::decode_from_slice::<BatchHead, _>(head, bincode_config()).ok()?;
     if used != len {
         return None;
     }
-    let mut take = |n: u64| -> Option<Vec<u8>> {
-        let n = usize::try_from(n).ok()?;
-        let part = body.get(..n)?.to_vec();
-        body = body.get(n..)?;
+    let mut at = BATCH_MAGIC.len() + 8 + len;
+    let total = bytes.len();
+    let buffer = Bytes::from(bytes);
+    let mut take = |n: u64| -> Option<Bytes> {
+        let end = at.checked_add(usize::try_from(n).ok()?)?;
+        if end > total {
+            return None;
+        }
+        let part = buffer.clone().sliced(at..end);
+        at = end;
         Some(part)
     };
     let parquet = head
@@ -364,7 +375,7 @@ fn decode_batch(bytes: &[u8]) -> Option<BatchEntry> {
         .iter()
         .map(|&n| take(n))
         .collect::<Option<Vec<_>>>()?;
-    body.is_empty().then_some(BatchEntry {
+    (at == total).then_some(BatchEntry {
         encoded: EncodedBatch { parquet, csv },
         documents: head.documents,
         findings: head.findings,
@@ -526,8 +537,8 @@ mod tests {
         let out = sample();
         BatchEntry {
             encoded: EncodedBatch {
-                parquet: vec![b"PAR1 one".to_vec(), Vec::new()],
-                csv: vec![b"a,b\n".to_vec(), b"\xff".to_vec()],
+                parquet: vec![b"PAR1 one".to_vec().into(), Bytes::default()],
+                csv: vec![b"a,b\n".to_vec().into(), b"\xff".to_vec().into()],
             },
             documents: out.document.into_iter().collect(),
             findings: Vec::new(),

@@ -38,11 +38,13 @@ const MAX_PAGE_BYTES: usize = 1 << 30;
 /// Append the row groups of the Parquet file `bytes` (written by
 /// [`parquet_bytes`] for the same schema) to `writer`, copying the
 /// compressed pages as they are: no decoding, no recompression.
-pub fn copy_row_groups<W: Write>(writer: &mut BatchedWriter<W>, bytes: &[u8]) -> Result<()> {
+pub fn copy_row_groups<W: Write>(
+    writer: &mut BatchedWriter<W>,
+    buffer: &polars_buffer::Buffer<u8>,
+) -> Result<()> {
     let damaged = |e: polars_parquet::parquet::error::ParquetError| {
         Error::Other(format!("an encoded batch is not valid Parquet: {e}"))
     };
-    let buffer = polars_buffer::Buffer::from(bytes.to_vec());
     let metadata = read_metadata(&mut Cursor::new(buffer.clone())).map_err(damaged)?;
     for group in &metadata.row_groups {
         let mut columns = Vec::with_capacity(group.n_columns());
@@ -218,14 +220,14 @@ mod tests {
         let mut file = Vec::new();
         let mut writer = parquet_writer(&mut file, &df).unwrap();
         for part in [&head, &df.clear(), &tail] {
-            copy_row_groups(&mut writer, &parquet_bytes(part).unwrap()).unwrap();
+            copy_row_groups(&mut writer, &parquet_bytes(part).unwrap().into()).unwrap();
         }
         writer.finish().unwrap();
         drop(writer);
         let back = read_parquet(file.clone()).unwrap();
         assert!(back.equals_missing(&df), "{back}");
-        assert!(
-            copy_row_groups(&mut parquet_writer(Vec::new(), &df).unwrap(), b"PAR1 no").is_err()
-        );
+        let damaged = b"PAR1 no".to_vec().into();
+        let mut writer = parquet_writer(Vec::new(), &df).unwrap();
+        assert!(copy_row_groups(&mut writer, &damaged).is_err());
     }
 }

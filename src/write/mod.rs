@@ -26,7 +26,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::DataFrame;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use atomic::{lock_out, OutLock};
@@ -86,11 +85,16 @@ fn validate(frames: &[(&'static str, DataFrame)]) -> Result<()> {
 /// One batch of documents, checked and encoded, ready to be appended to the
 /// output files: per dataset (in `DATASETS` order) a one-row-group Parquet
 /// file and the CSV lines without header.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Parts are shared byte buffers, so that a batch loaded from the cache as
+/// one file is cut into parts without copying.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EncodedBatch {
-    pub parquet: Vec<Vec<u8>>,
-    pub csv: Vec<Vec<u8>>,
+    pub parquet: Vec<Bytes>,
+    pub csv: Vec<Bytes>,
 }
+
+/// Shared, cheaply sliced bytes.
+pub type Bytes = polars_buffer::Buffer<u8>;
 
 /// Validate and encode one batch. Keys are checked within the batch: every
 /// key starts with `doc_id` except `finding_id`, and a document lies in one
@@ -100,8 +104,8 @@ pub fn encode_batch(data: &Datasets) -> Result<EncodedBatch> {
     validate(&frames)?;
     let mut batch = EncodedBatch::default();
     for (_, df) in &frames {
-        batch.parquet.push(encode::parquet_bytes(df)?);
-        batch.csv.push(encode::csv_rows(df)?);
+        batch.parquet.push(encode::parquet_bytes(df)?.into());
+        batch.csv.push(encode::csv_rows(df)?.into());
     }
     Ok(batch)
 }
