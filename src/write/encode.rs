@@ -79,10 +79,18 @@ pub fn read_parquet(bytes: Vec<u8>) -> Result<DataFrame> {
 
 /// A spreadsheet runs a cell starting with one of these as a formula
 /// (OWASP "CSV injection"); a leading `'` makes it plain text.
+fn formula_like(s: &str) -> bool {
+    matches!(
+        s.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
+}
+
 fn formula_safe(s: &str) -> std::borrow::Cow<'_, str> {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
-        _ => s.into(),
+    if formula_like(s) {
+        format!("'{s}").into()
+    } else {
+        s.into()
     }
 }
 
@@ -92,7 +100,8 @@ fn csv_safe(df: &DataFrame) -> Result<DataFrame> {
         .columns()
         .iter()
         .map(|c| -> Result<Column> {
-            if c.dtype() != &DataType::String {
+            // Most columns hold no such value: keep them as they are.
+            if c.dtype() != &DataType::String || !c.str()?.iter().flatten().any(formula_like) {
                 return Ok(c.clone());
             }
             let values: Vec<Option<std::borrow::Cow<'_, str>>> =
