@@ -193,15 +193,6 @@ impl RunSummary {
     }
 }
 
-/// Read and process one file; never panics and never fails: problems become
-/// a `failed` document naming the file.
-pub fn process_file(file: &InputFile, max_bytes: u64, max_seconds: f64) -> DocOutput {
-    match read_input(file, max_bytes) {
-        Ok(bytes) => process_bytes(file, &bytes, max_seconds).unwrap_or_else(|over| *over.0),
-        Err(failed) => failed,
-    }
-}
-
 /// The time one document may take, counted from now.
 fn budget(max_seconds: f64) -> pipeline::Budget {
     match std::time::Duration::try_from_secs_f64(max_seconds) {
@@ -211,10 +202,12 @@ fn budget(max_seconds: f64) -> pipeline::Budget {
 }
 
 /// The bytes of one input, or the `failed` document saying why not.
-fn read_input(file: &InputFile, max_bytes: u64) -> std::result::Result<Vec<u8>, DocOutput> {
-    let fail = |id: String, bytes: u64, msg: String| DocOutput {
-        document: Some(pipeline::failed_document(id, &file.display, bytes, msg)),
-        ..DocOutput::default()
+fn read_input(file: &InputFile, max_bytes: u64) -> std::result::Result<Vec<u8>, Box<DocOutput>> {
+    let fail = |id: String, bytes: u64, msg: String| {
+        Box::new(DocOutput {
+            document: Some(pipeline::failed_document(id, &file.display, bytes, msg)),
+            ..DocOutput::default()
+        })
     };
     // A file we cannot read has no bytes to hash: its id comes from its path.
     let path_id = || decode::doc_id(format!("unreadable:{}", file.display).as_bytes());
@@ -298,7 +291,7 @@ impl Unit {
                 file: file.clone(),
                 content: None,
                 bytes: failed.document.as_ref().map_or(0, |d| d.bytes),
-                unreadable: Some(failed),
+                unreadable: Some(*failed),
                 also: Vec::new(),
             },
         }
@@ -423,7 +416,7 @@ fn parse_readable(
         Ok(bytes) => bytes,
         Err(failed) => {
             return Parsed {
-                out: failed,
+                out: *failed,
                 seen: Vec::new(),
                 reparsed: true,
                 keep: false,
