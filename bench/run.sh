@@ -49,7 +49,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else
 {
   echo "## planfacts benchmark ($(date -u +%Y-%m-%d))"
   echo
-  echo "Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $(uname -sr); planfacts $($BIN --version | awk '{print $2}') (release build); corpus: \`planfacts generate --seed $SEED\`."
+  echo "Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $(uname -sr); planfacts $($BIN --version | awk '{print $2}') (release build); corpus: \`planfacts generate --seed $SEED\`; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   echo "| docs | input MB | threads | wall s | MB/s | docs/s | peak RSS MiB | rg s | planfacts ÷ rg | cat s |"
   echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"

@@ -3,9 +3,14 @@
 //! `datapackage.json` can never disagree. Every DataFrame is checked against
 //! its schema before it is written and after it is read back.
 
-use std::collections::HashSet;
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
-use polars::prelude::{AnyValue, Column, DataFrame, DataType};
+use polars::prelude::{
+    AnyValue, ChunkAgg, Column, DataFrame, DataType, Int64Chunked, PlHashMap,
+    PlSeedableRandomStateQuality, SeedableFromU64SeedExt, StringChunked,
+};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
@@ -35,7 +40,26 @@ pub fn schema_text(dataset: &str) -> Result<&'static str> {
 
 /// The shipped schema of `dataset`, parsed.
 pub fn table_schema(dataset: &str) -> Result<TableSchema> {
-    TableSchema::parse(dataset, schema_text(dataset)?)
+    shipped_schema(dataset).cloned()
+}
+
+/// Each shipped schema is parsed once per process: writers ask for the same
+/// six schemas again for every chunk of documents.
+fn shipped_schema(dataset: &str) -> Result<&'static TableSchema> {
+    static PARSED: [OnceLock<TableSchema>; DATASETS.len()] =
+        [const { OnceLock::new() }; DATASETS.len()];
+    let slot = DATASETS
+        .iter()
+        .position(|name| *name == dataset)
+        .and_then(|i| PARSED.get(i));
+    let Some(slot) = slot else {
+        return Err(Error::Other(format!("no schema for dataset `{dataset}`")));
+    };
+    if let Some(schema) = slot.get() {
+        return Ok(schema);
+    }
+    let parsed = TableSchema::parse(dataset, schema_text(dataset)?)?;
+    Ok(slot.get_or_init(|| parsed))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -195,51 +219,70 @@ impl TableSchema {
         }
         let c = &field.constraints;
         if c.required && column.null_count() > 0 {
+            let row = column.is_null().iter().position(|n| n == Some(true));
             return Err(schema_error(
                 dataset,
                 name,
-                format!("{} null values in a required column", column.null_count()),
+                format!(
+                    "{} null values in a required column, the first in row {}",
+                    column.null_count(),
+                    row.unwrap_or(0)
+                ),
             ));
         }
         match field.field_type {
             FieldType::String => {
-                for value in column.str()?.iter().flatten() {
-                    if c.required && value.is_empty() {
+                let values = column.str()?;
+                if c.required {
+                    // No nulls are left here, so a zero length is an empty string.
+                    let mut lengths = values
+                        .downcast_iter()
+                        .flat_map(|arr| arr.views().iter().map(|view| view.length));
+                    if let Some(row) = lengths.position(|len| len == 0) {
                         return Err(schema_error(
                             dataset,
                             name,
-                            "empty string in a required column",
+                            format!("row {row}: empty string in a required column"),
                         ));
                     }
-                    if let Some(allowed) = &c.enum_values {
-                        if !allowed.iter().any(|a| a == value) {
-                            return Err(schema_error(
-                                dataset,
-                                name,
-                                format!("value `{value}` is not one of {allowed:?}"),
-                            ));
-                        }
-                    }
+                }
+                if let Some(allowed) = &c.enum_values {
+                    check_enum(dataset, name, values, allowed)?;
                 }
             }
             FieldType::Integer => {
                 if let Some(min) = c.minimum {
-                    if let Some(bad) = column.i64()?.iter().flatten().find(|v| *v < min) {
+                    let values = column.i64()?;
+                    if values.min().is_some_and(|lowest| lowest < min) {
+                        let bad = values
+                            .iter()
+                            .enumerate()
+                            .find_map(|(row, v)| v.filter(|v| *v < min).map(|v| (row, v)));
+                        let (row, value) = bad.unwrap_or((0, min));
                         return Err(schema_error(
                             dataset,
                             name,
-                            format!("value {bad} below the minimum {min}"),
+                            format!("row {row}: value {value} below the minimum {min}"),
                         ));
                     }
                 }
             }
             FieldType::Number => {
-                if let Some(bad) = column.f64()?.iter().flatten().find(|v| !v.is_finite()) {
-                    return Err(schema_error(
-                        dataset,
-                        name,
-                        format!("non-finite number {bad}"),
-                    ));
+                let mut row = 0;
+                for arr in column.f64()?.downcast_iter() {
+                    // Null slots hold arbitrary numbers: look at validity only
+                    // for the rare non-finite value.
+                    let bad = arr.values().iter().enumerate().find(|(i, v)| {
+                        !v.is_finite() && arr.validity().is_none_or(|valid| valid.get_bit(*i))
+                    });
+                    if let Some((i, value)) = bad {
+                        return Err(schema_error(
+                            dataset,
+                            name,
+                            format!("row {}: non-finite number {value}", row + i),
+                        ));
+                    }
+                    row += arr.len();
                 }
             }
             FieldType::Boolean | FieldType::Date => {}
@@ -248,14 +291,17 @@ impl TableSchema {
     }
 
     fn check_unique(&self, dataset: &str, df: &DataFrame) -> Result<()> {
-        let keys = row_keys(dataset, df, &self.primary_key)?;
-        let mut seen = HashSet::with_capacity(keys.len());
-        for key in keys {
-            if !seen.insert(key.clone()) {
+        let keys = Keys::new(dataset, df, &self.primary_key)?;
+        let mut index = KeyIndex::with_capacity(keys.hashes.len());
+        for (row, &hash) in keys.hashes.iter().enumerate() {
+            if let Some(first) = index.insert(hash, row, |other| keys.same(row, &keys, other))? {
                 return Err(schema_error(
                     dataset,
                     &self.primary_key.join(","),
-                    format!("duplicate primary key {key:?}"),
+                    format!(
+                        "row {row}: duplicate primary key {:?}, first in row {first}",
+                        keys.show(row)?
+                    ),
                 ));
             }
         }
@@ -263,27 +309,181 @@ impl TableSchema {
     }
 }
 
-/// The values of `fields` in each row, as text (keys are compared, never shown as data).
-fn row_keys(dataset: &str, df: &DataFrame, fields: &[String]) -> Result<Vec<Vec<String>>> {
-    let mut keys = vec![Vec::with_capacity(fields.len()); df.height()];
-    for field in fields {
-        let column = df
-            .column(field)
-            .map_err(|_| schema_error(dataset, field, "key column missing from the frame"))?;
-        for (key, value) in keys.iter_mut().zip(column.as_materialized_series().iter()) {
-            key.push(match value {
-                AnyValue::Null => String::new(),
-                AnyValue::String(s) => s.to_string(),
-                other => other.to_string(),
-            });
+/// Enum columns hold long runs of the same few values, so each value is
+/// first compared with the last one accepted.
+fn check_enum(dataset: &str, name: &str, values: &StringChunked, allowed: &[String]) -> Result<()> {
+    let mut last_ok: Option<&str> = None;
+    for (row, value) in values.iter().enumerate() {
+        let Some(value) = value else { continue };
+        if last_ok == Some(value) {
+            continue;
+        }
+        if !allowed.iter().any(|a| a == value) {
+            return Err(schema_error(
+                dataset,
+                name,
+                format!("row {row}: value `{value}` is not one of {allowed:?}"),
+            ));
+        }
+        last_ok = Some(value);
+    }
+    Ok(())
+}
+
+/// Key hashes of two frames are compared with each other, so every frame
+/// hashes with the same fixed seed.
+const KEY_SEED: u64 = 0x5eed_0f6b_e75c;
+
+/// The key columns of one frame, downcast once, with one hash per row so
+/// rows are compared as typed values only when their hashes agree.
+struct Keys<'a> {
+    columns: Vec<(&'a Column, Typed<'a>)>,
+    hashes: Vec<u64>,
+}
+
+/// The key dtypes of the shipped schemas get a typed fast path; any other
+/// dtype is compared through `AnyValue`.
+enum Typed<'a> {
+    Str(&'a StringChunked),
+    Int(&'a Int64Chunked),
+    Other,
+}
+
+impl<'a> Keys<'a> {
+    fn new(dataset: &str, df: &'a DataFrame, fields: &[String]) -> Result<Keys<'a>> {
+        let seed = PlSeedableRandomStateQuality::seed_from_u64(KEY_SEED);
+        let mut hashes = vec![0; df.height()];
+        let mut columns = Vec::with_capacity(fields.len());
+        for field in fields {
+            let column = df
+                .column(field)
+                .map_err(|_| schema_error(dataset, field, "key column missing from the frame"))?;
+            column.vec_hash_combine(seed.clone(), &mut hashes)?;
+            let typed = match column.dtype() {
+                DataType::String => Typed::Str(column.str()?),
+                DataType::Int64 => Typed::Int(column.i64()?),
+                _ => Typed::Other,
+            };
+            columns.push((column, typed));
+        }
+        Ok(Keys { columns, hashes })
+    }
+
+    /// Whether row `row` here and row `other_row` of `other` hold the same key.
+    fn same(&self, row: usize, other: &Keys<'_>, other_row: usize) -> Result<bool> {
+        for ((a, a_typed), (b, b_typed)) in self.columns.iter().zip(&other.columns) {
+            let equal = match (a_typed, b_typed) {
+                (Typed::Str(x), Typed::Str(y)) => x.get(row) == y.get(other_row),
+                (Typed::Int(x), Typed::Int(y)) => x.get(row) == y.get(other_row),
+                _ => a.get(row)? == b.get(other_row)?,
+            };
+            if !equal {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn has_null(&self, row: usize) -> Result<bool> {
+        for (column, _) in &self.columns {
+            if column.null_count() > 0 && column.get(row)?.is_null() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The key of `row` as text, for error messages.
+    fn show(&self, row: usize) -> Result<Vec<String>> {
+        self.columns
+            .iter()
+            .map(|(column, _)| {
+                Ok(match column.get(row)? {
+                    AnyValue::Null => String::new(),
+                    AnyValue::String(s) => s.to_string(),
+                    other => other.to_string(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Rows by key hash. Different keys sharing a hash are rare, so the later
+/// ones go to a side list searched linearly.
+struct KeyIndex {
+    first: PlHashMap<u64, usize>,
+    more: Vec<(u64, usize)>,
+}
+
+impl KeyIndex {
+    fn with_capacity(rows: usize) -> KeyIndex {
+        let mut first = PlHashMap::default();
+        first.reserve(rows);
+        KeyIndex {
+            first,
+            more: Vec::new(),
         }
     }
-    Ok(keys)
+
+    /// A row already indexed whose key `same` accepts, among those with `hash`.
+    fn find(
+        &self,
+        hash: u64,
+        mut same: impl FnMut(usize) -> Result<bool>,
+    ) -> Result<Option<usize>> {
+        let Some(&row) = self.first.get(&hash) else {
+            return Ok(None);
+        };
+        if same(row)? {
+            return Ok(Some(row));
+        }
+        for &(h, row) in &self.more {
+            if h == hash && same(row)? {
+                return Ok(Some(row));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Index `row` unless an equal key is already there; that row is returned.
+    fn insert(
+        &mut self,
+        hash: u64,
+        row: usize,
+        same: impl FnMut(usize) -> Result<bool>,
+    ) -> Result<Option<usize>> {
+        if !self.first.contains_key(&hash) {
+            self.first.insert(hash, row);
+            return Ok(None);
+        }
+        if let Some(found) = self.find(hash, same)? {
+            return Ok(Some(found));
+        }
+        self.more.push((hash, row));
+        Ok(None)
+    }
+}
+
+/// The keys of `fields` in `df`, indexed for lookups.
+fn indexed_keys<'a>(
+    dataset: &str,
+    df: &'a DataFrame,
+    fields: &[String],
+) -> Result<(Keys<'a>, KeyIndex)> {
+    let keys = Keys::new(dataset, df, fields)?;
+    let mut index = KeyIndex::with_capacity(keys.hashes.len());
+    for (row, &hash) in keys.hashes.iter().enumerate() {
+        index.insert(hash, row, |other| keys.same(row, &keys, other))?;
+    }
+    Ok((keys, index))
 }
 
 /// Every foreign key of every dataset points at an existing row. Rows whose
 /// key has a null part reference nothing and are skipped, as Frictionless does.
 pub fn check_foreign_keys(frames: &[(&str, &TableSchema, &DataFrame)]) -> Result<()> {
+    // Several foreign keys reference the same target key (documents.doc_id,
+    // blocks.(doc_id, block_id)): each target is indexed once.
+    let mut targets: HashMap<(&str, &[String]), (Keys<'_>, KeyIndex)> = HashMap::new();
     for (dataset, schema, df) in frames {
         for fk in &schema.foreign_keys {
             let column = fk.fields.join(",");
@@ -302,28 +502,22 @@ pub fn check_foreign_keys(frames: &[(&str, &TableSchema, &DataFrame)]) -> Result
                     format!("references unknown dataset `{}`", fk.reference.resource),
                 ));
             };
-            let known: HashSet<Vec<String>> =
-                row_keys(target_name, target_df, &fk.reference.fields)?
-                    .into_iter()
-                    .collect();
-            let nulls: Vec<bool> = {
-                let mut any_null = vec![false; df.height()];
-                for field in &fk.fields {
-                    let col = df.column(field).map_err(|_| {
-                        schema_error(dataset, field, "key column missing from the frame")
-                    })?;
-                    for (flag, is_null) in any_null.iter_mut().zip(col.is_null().iter()) {
-                        *flag |= is_null.unwrap_or(false);
-                    }
-                }
-                any_null
+            let fields = fk.reference.fields.as_slice();
+            let (target_keys, index) = match targets.entry((target_name, fields)) {
+                Entry::Occupied(entry) => entry.into_mut(),
+                Entry::Vacant(entry) => entry.insert(indexed_keys(target_name, target_df, fields)?),
             };
-            for (key, has_null) in row_keys(dataset, df, &fk.fields)?.into_iter().zip(nulls) {
-                if !has_null && !known.contains(&key) {
+            let source = Keys::new(dataset, df, &fk.fields)?;
+            for (row, &hash) in source.hashes.iter().enumerate() {
+                let found = index.find(hash, |other| source.same(row, target_keys, other))?;
+                if found.is_none() && !source.has_null(row)? {
                     return Err(schema_error(
                         dataset,
                         &column,
-                        format!("{key:?} has no matching row in `{target_name}`"),
+                        format!(
+                            "row {row}: {:?} has no matching row in `{target_name}`",
+                            source.show(row)?
+                        ),
                     ));
                 }
             }
@@ -334,6 +528,8 @@ pub fn check_foreign_keys(frames: &[(&str, &TableSchema, &DataFrame)]) -> Result
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
     use polars::prelude::NamedFrom;
     use polars::prelude::Series;
@@ -504,5 +700,202 @@ mod tests {
         .unwrap_err();
         let (dataset, column, _) = schema_error_parts(err);
         assert_eq!((dataset.as_str(), column.as_str()), ("findings", "doc_id"));
+    }
+
+    /// A parent table keyed by (doc, id) and a child pointing at it with a
+    /// nullable part, small enough to write by hand.
+    fn parent_child() -> (TableSchema, TableSchema) {
+        let parent = TableSchema::parse(
+            "parent",
+            r#"{"fields": [
+                {"name": "doc", "type": "string", "description": ""},
+                {"name": "id", "type": "integer", "description": ""},
+                {"name": "flag", "type": "boolean", "description": ""}],
+              "primaryKey": ["doc", "id", "flag"]}"#,
+        )
+        .unwrap();
+        let child = TableSchema::parse(
+            "child",
+            r#"{"fields": [
+                {"name": "doc", "type": "string", "description": ""},
+                {"name": "ref", "type": "integer", "description": ""},
+                {"name": "flag", "type": "boolean", "description": ""}],
+              "primaryKey": ["doc"],
+              "foreignKeys": [{"fields": ["doc", "ref", "flag"],
+                "reference": {"resource": "parent", "fields": ["doc", "id", "flag"]}}]}"#,
+        )
+        .unwrap();
+        (parent, child)
+    }
+
+    #[test]
+    fn composite_foreign_keys_skip_null_parts_and_name_the_row() {
+        let (parent_schema, child_schema) = parent_child();
+        let parent = DataFrame::new_infer_height(vec![
+            col("doc", ["x", "x", "y"]),
+            col("id", [1i64, 2, 1]),
+            col("flag", [true, false, true]),
+        ])
+        .unwrap();
+        parent_schema.validate("parent", &parent).unwrap();
+        let child = |docs: [&str; 3], refs: [Option<i64>; 3], flags: [bool; 3]| {
+            DataFrame::new_infer_height(vec![
+                col("doc", docs),
+                col("ref", refs),
+                col("flag", flags),
+            ])
+            .unwrap()
+        };
+        let ok = child(
+            ["x", "y", "z"],
+            [Some(2), Some(1), None],
+            [false, true, true],
+        );
+        check_foreign_keys(&[
+            ("parent", &parent_schema, &parent),
+            ("child", &child_schema, &ok),
+        ])
+        .unwrap();
+        for bad in [
+            child(
+                ["x", "y", "y"],
+                [Some(2), Some(1), Some(2)],
+                [false, true, true],
+            ),
+            child(
+                ["x", "y", "x"],
+                [Some(2), Some(1), Some(1)],
+                [false, true, false],
+            ),
+        ] {
+            let (dataset, column, message) = schema_error_parts(
+                check_foreign_keys(&[
+                    ("parent", &parent_schema, &parent),
+                    ("child", &child_schema, &bad),
+                ])
+                .unwrap_err(),
+            );
+            assert_eq!(
+                (dataset.as_str(), column.as_str()),
+                ("child", "doc,ref,flag")
+            );
+            assert!(message.starts_with("row 2:"), "{message}");
+        }
+    }
+
+    #[test]
+    fn duplicate_key_names_both_rows() {
+        let (parent_schema, _) = parent_child();
+        let parent = DataFrame::new_infer_height(vec![
+            col("doc", ["x", "x", "y", "x"]),
+            col("id", [1i64, 1, 1, 1]),
+            col("flag", [true, false, true, false]),
+        ])
+        .unwrap();
+        let (_, column, message) =
+            schema_error_parts(parent_schema.validate("parent", &parent).unwrap_err());
+        assert_eq!(column, "doc,id,flag");
+        assert!(
+            message.contains("row 3") && message.contains("row 1"),
+            "{message}"
+        );
+        assert!(message.contains(r#"["x", "1", "false"]"#), "{message}");
+    }
+
+    #[test]
+    fn keys_sharing_a_hash_are_told_apart() {
+        let df = DataFrame::new_infer_height(vec![col("k", ["a", "b", "a", "c"])]).unwrap();
+        let keys = Keys::new("x", &df, &["k".to_string()]).unwrap();
+        let mut index = KeyIndex::with_capacity(4);
+        // Every row filed under one hash, as if they all collided.
+        for (row, earlier) in [(0, None), (1, None), (2, Some(0))] {
+            let found = index.insert(7, row, |other| keys.same(row, &keys, other));
+            assert_eq!(found.unwrap(), earlier);
+        }
+        let find = |row| index.find(7, |other| keys.same(row, &keys, other)).unwrap();
+        assert_eq!((find(1), find(3)), (Some(1), None));
+    }
+
+    #[test]
+    fn minimum_empty_and_non_finite_name_column_and_row() {
+        let schema = table_schema("findings").unwrap();
+        let cases = [
+            (
+                col("line", [-1i64]),
+                "line",
+                "row 0: value -1 below the minimum 0",
+            ),
+            (
+                col("tolerance", [Some(f64::NAN)]),
+                "tolerance",
+                "row 0: non-finite",
+            ),
+            (col("check", [""]), "check", "row 0: empty string"),
+            (col("message", [None::<&str>]), "message", "first in row 0"),
+        ];
+        for (replacement, want_column, want_message) in cases {
+            let mut df = findings_frame("info", Some("a"));
+            df.with_column(replacement).unwrap();
+            let (dataset, column, message) =
+                schema_error_parts(schema.validate("findings", &df).unwrap_err());
+            assert_eq!(
+                (dataset.as_str(), column.as_str()),
+                ("findings", want_column)
+            );
+            assert!(message.contains(want_message), "{message}");
+        }
+    }
+
+    #[test]
+    fn nulls_in_optional_columns_pass() {
+        let schema = table_schema("findings").unwrap();
+        let mut df = findings_frame("info", Some("a"));
+        df.with_column(col("tolerance", [None::<f64>])).unwrap();
+        schema.validate("findings", &df).unwrap();
+    }
+
+    fn key_frame(id: &str, rows: &[(u8, i64, bool)]) -> DataFrame {
+        let docs: Vec<&str> = rows
+            .iter()
+            .map(|r| ["x", "xy", ""][usize::from(r.0 % 3)])
+            .collect();
+        DataFrame::new_infer_height(vec![
+            col("doc", docs),
+            col(id, rows.iter().map(|r| r.1).collect::<Vec<_>>()),
+            col("flag", rows.iter().map(|r| r.2).collect::<Vec<_>>()),
+        ])
+        .unwrap()
+    }
+
+    fn first_error_row(result: Result<()>) -> Option<String> {
+        result.err().map(|e| {
+            let (_, _, message) = schema_error_parts(e);
+            message.split(':').next().unwrap_or("").to_string()
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn keys_agree_with_a_plain_set(
+            parent_rows in proptest::collection::vec((0u8..3, 0i64..3, proptest::bool::ANY), 0..10),
+            child_rows in proptest::collection::vec((0u8..3, 0i64..3, proptest::bool::ANY), 0..10),
+        ) {
+            let (parent_schema, child_schema) = parent_child();
+            let parent = key_frame("id", &parent_rows);
+            let mut seen = HashSet::new();
+            let duplicate = parent_rows.iter().position(|r| !seen.insert((r.0, r.1, r.2)));
+            proptest::prop_assert_eq!(
+                first_error_row(parent_schema.validate("parent", &parent)),
+                duplicate.map(|row| format!("row {row}"))
+            );
+            let child = key_frame("ref", &child_rows);
+            let known: HashSet<_> = parent_rows.iter().collect();
+            let dangling = child_rows.iter().position(|r| !known.contains(r));
+            let frames = [("parent", &parent_schema, &parent), ("child", &child_schema, &child)];
+            proptest::prop_assert_eq!(
+                first_error_row(check_foreign_keys(&frames)),
+                dangling.map(|row| format!("row {row}"))
+            );
+        }
     }
 }

@@ -3,7 +3,10 @@
 //! schema check, not these functions, is what enforces the contract.
 
 use chrono::NaiveDate;
-use polars::prelude::{Column, DataFrame, NamedFrom, Series};
+use polars::prelude::{
+    BooleanChunked, Column, DataFrame, Float64Chunked, Int64Chunked, IntoColumn, NamedFrom,
+    NewChunkedArray, Series, StringChunked,
+};
 
 use crate::error::{Error, Result};
 use crate::model::{
@@ -11,27 +14,40 @@ use crate::model::{
     MeasureSource, Severity, Stance, Status,
 };
 
-fn col<T, P: ?Sized>(name: &str, values: T) -> Column
-where
-    Series: NamedFrom<T, P>,
-{
-    Column::from(Series::new(name.into(), values))
+// Columns are built straight from the rows: no intermediate Vec per column.
+fn strs<'r, R>(name: &str, rows: &'r [R], f: impl Fn(&'r R) -> &'r str) -> Column {
+    StringChunked::from_iter_values(name.into(), rows.iter().map(f)).into_column()
 }
 
-fn strs<R>(rows: &[R], f: impl Fn(&R) -> &str) -> Vec<&str> {
-    rows.iter().map(f).collect()
+fn opt_strs<'r, R>(name: &str, rows: &'r [R], f: impl Fn(&'r R) -> Option<&'r str>) -> Column {
+    StringChunked::from_iter_options(name.into(), rows.iter().map(f)).into_column()
 }
 
-fn opt_strs<R>(rows: &[R], f: impl Fn(&R) -> Option<&str>) -> Vec<Option<&str>> {
-    rows.iter().map(f).collect()
+fn ints<R>(name: &str, rows: &[R], f: impl Fn(&R) -> i64) -> Column {
+    Int64Chunked::from_iter_values(name.into(), rows.iter().map(f)).into_column()
 }
 
-fn ints<R>(rows: &[R], f: impl Fn(&R) -> i64) -> Vec<i64> {
-    rows.iter().map(f).collect()
+fn opt_ints<R>(name: &str, rows: &[R], f: impl Fn(&R) -> Option<i64>) -> Column {
+    Int64Chunked::from_iter_options(name.into(), rows.iter().map(f)).into_column()
 }
 
-fn opt_ints<R>(rows: &[R], f: impl Fn(&R) -> Option<i64>) -> Vec<Option<i64>> {
-    rows.iter().map(f).collect()
+fn nums<R>(name: &str, rows: &[R], f: impl Fn(&R) -> f64) -> Column {
+    Float64Chunked::from_iter_values(name.into(), rows.iter().map(f)).into_column()
+}
+
+fn opt_nums<R>(name: &str, rows: &[R], f: impl Fn(&R) -> Option<f64>) -> Column {
+    Float64Chunked::from_iter_options(name.into(), rows.iter().map(f)).into_column()
+}
+
+fn bools<R>(name: &str, rows: &[R], f: impl Fn(&R) -> bool) -> Column {
+    BooleanChunked::from_iter_values(name.into(), rows.iter().map(f)).into_column()
+}
+
+fn opt_dates<R>(name: &str, rows: &[R], f: impl Fn(&R) -> Option<NaiveDate>) -> Column {
+    Column::from(Series::new(
+        name.into(),
+        rows.iter().map(f).collect::<Vec<Option<NaiveDate>>>(),
+    ))
 }
 
 /// u64 counts go to Int64 (the contract's one integer type); a value past
@@ -53,200 +69,143 @@ fn frame(columns: Vec<Column>) -> Result<DataFrame> {
 }
 
 pub fn documents(rows: &[Document]) -> Result<DataFrame> {
+    let bytes = u64_to_i64("documents", "bytes", rows.iter().map(|r| r.bytes))?;
+    let undecodable = u64_to_i64(
+        "documents",
+        "undecodable_bytes",
+        rows.iter().map(|r| r.undecodable_bytes),
+    )?;
     frame(vec![
-        col("doc_id", strs(rows, |r| &r.doc_id)),
-        col("source_path", strs(rows, |r| &r.source_path)),
-        col("encoding", strs(rows, |r| &r.encoding)),
-        col(
-            "bytes",
-            u64_to_i64("documents", "bytes", rows.iter().map(|r| r.bytes))?,
-        ),
-        col("lines", ints(rows, |r| r.lines.into())),
-        col("title", opt_strs(rows, |r| r.title.as_deref())),
-        col("issuer", opt_strs(rows, |r| r.issuer.as_deref())),
-        col(
-            "published_start",
-            rows.iter()
-                .map(|r| r.published_start)
-                .collect::<Vec<Option<NaiveDate>>>(),
-        ),
-        col("status", strs(rows, |r| r.status.as_str())),
-        col("error", opt_strs(rows, |r| r.error.as_deref())),
-        col(
-            "undecodable_bytes",
-            u64_to_i64(
-                "documents",
-                "undecodable_bytes",
-                rows.iter().map(|r| r.undecodable_bytes),
-            )?,
-        ),
+        strs("doc_id", rows, |r| &r.doc_id),
+        strs("source_path", rows, |r| &r.source_path),
+        strs("encoding", rows, |r| &r.encoding),
+        Int64Chunked::from_vec("bytes".into(), bytes).into_column(),
+        ints("lines", rows, |r| r.lines.into()),
+        opt_strs("title", rows, |r| r.title.as_deref()),
+        opt_strs("issuer", rows, |r| r.issuer.as_deref()),
+        opt_dates("published_start", rows, |r| r.published_start),
+        strs("status", rows, |r| r.status.as_str()),
+        opt_strs("error", rows, |r| r.error.as_deref()),
+        Int64Chunked::from_vec("undecodable_bytes".into(), undecodable).into_column(),
     ])
 }
 
 pub fn blocks(rows: &[Block]) -> Result<DataFrame> {
     frame(vec![
-        col("doc_id", strs(rows, |r| &r.doc_id)),
-        col("block_id", ints(rows, |r| r.block_id.into())),
-        col("parent_id", opt_ints(rows, |r| r.parent_id.map(i64::from))),
-        col("kind", strs(rows, |r| r.kind.as_str())),
-        col("level", opt_ints(rows, |r| r.level.map(i64::from))),
-        col("marker", opt_strs(rows, |r| r.marker.as_deref())),
-        col("text", strs(rows, |r| &r.text)),
-        col("key", opt_strs(rows, |r| r.key.as_deref())),
-        col("reason", opt_strs(rows, |r| r.reason.as_deref())),
-        col("line", ints(rows, |r| r.line.into())),
-        col("line_end", ints(rows, |r| r.line_end.into())),
-        col("col", ints(rows, |r| r.col.into())),
-        col("raw", strs(rows, |r| &r.raw)),
+        strs("doc_id", rows, |r| &r.doc_id),
+        ints("block_id", rows, |r| r.block_id.into()),
+        opt_ints("parent_id", rows, |r| r.parent_id.map(i64::from)),
+        strs("kind", rows, |r| r.kind.as_str()),
+        opt_ints("level", rows, |r| r.level.map(i64::from)),
+        opt_strs("marker", rows, |r| r.marker.as_deref()),
+        strs("text", rows, |r| &r.text),
+        opt_strs("key", rows, |r| r.key.as_deref()),
+        opt_strs("reason", rows, |r| r.reason.as_deref()),
+        ints("line", rows, |r| r.line.into()),
+        ints("line_end", rows, |r| r.line_end.into()),
+        ints("col", rows, |r| r.col.into()),
+        strs("raw", rows, |r| &r.raw),
     ])
 }
 
 pub fn cells(rows: &[Cell]) -> Result<DataFrame> {
     frame(vec![
-        col("doc_id", strs(rows, |r| &r.doc_id)),
-        col("table_id", ints(rows, |r| r.table_id.into())),
-        col("row", ints(rows, |r| r.row.into())),
-        col("col", ints(rows, |r| r.col.into())),
-        col(
-            "is_header",
-            rows.iter().map(|r| r.is_header).collect::<Vec<bool>>(),
-        ),
-        col("header", strs(rows, |r| &r.header)),
-        col("row_label", strs(rows, |r| &r.row_label)),
-        col("text", strs(rows, |r| &r.text)),
-        col(
-            "value",
-            rows.iter().map(|r| r.value).collect::<Vec<Option<f64>>>(),
-        ),
-        col("unit", opt_strs(rows, |r| r.unit.as_deref())),
-        col("line", ints(rows, |r| r.line.into())),
-        col("line_col", ints(rows, |r| r.line_col.into())),
-        col("raw", strs(rows, |r| &r.raw)),
+        strs("doc_id", rows, |r| &r.doc_id),
+        ints("table_id", rows, |r| r.table_id.into()),
+        ints("row", rows, |r| r.row.into()),
+        ints("col", rows, |r| r.col.into()),
+        bools("is_header", rows, |r| r.is_header),
+        strs("header", rows, |r| &r.header),
+        strs("row_label", rows, |r| &r.row_label),
+        strs("text", rows, |r| &r.text),
+        opt_nums("value", rows, |r| r.value),
+        opt_strs("unit", rows, |r| r.unit.as_deref()),
+        ints("line", rows, |r| r.line.into()),
+        ints("line_col", rows, |r| r.line_col.into()),
+        strs("raw", rows, |r| &r.raw),
     ])
 }
 
 pub fn measures(rows: &[Measure]) -> Result<DataFrame> {
     frame(vec![
-        col("doc_id", strs(rows, |r| &r.doc_id)),
-        col("measure_id", ints(rows, |r| r.measure_id.into())),
-        col("entity", opt_strs(rows, |r| r.entity.as_deref())),
-        col("section", opt_strs(rows, |r| r.section.as_deref())),
-        col("indicator", opt_strs(rows, |r| r.indicator.as_deref())),
-        col("stance", strs(rows, |r| r.stance.as_str())),
-        col("measure", strs(rows, |r| r.measure.as_str())),
-        col(
-            "period_label",
-            opt_strs(rows, |r| r.period_label.as_deref()),
-        ),
-        col("fy_start", opt_ints(rows, |r| r.fy_start.map(i64::from))),
-        col("fy_end", opt_ints(rows, |r| r.fy_end.map(i64::from))),
-        col(
-            "cumulative",
-            rows.iter().map(|r| r.cumulative).collect::<Vec<bool>>(),
-        ),
-        col("value", rows.iter().map(|r| r.value).collect::<Vec<f64>>()),
-        col("unit", opt_strs(rows, |r| r.unit.as_deref())),
-        col("scale", rows.iter().map(|r| r.scale).collect::<Vec<f64>>()),
-        col("decimals", ints(rows, |r| r.decimals.into())),
-        col(
-            "approx",
-            rows.iter().map(|r| r.approx).collect::<Vec<bool>>(),
-        ),
-        col("source", strs(rows, |r| r.source.as_str())),
-        col("raw", strs(rows, |r| &r.raw)),
-        col("line", ints(rows, |r| r.line.into())),
-        col("col", ints(rows, |r| r.col.into())),
-        col("block_id", ints(rows, |r| r.block_id.into())),
-        col("table_id", opt_ints(rows, |r| r.table_id.map(i64::from))),
-        col("table_row", opt_ints(rows, |r| r.table_row.map(i64::from))),
-        col("table_col", opt_ints(rows, |r| r.table_col.map(i64::from))),
+        strs("doc_id", rows, |r| &r.doc_id),
+        ints("measure_id", rows, |r| r.measure_id.into()),
+        opt_strs("entity", rows, |r| r.entity.as_deref()),
+        opt_strs("section", rows, |r| r.section.as_deref()),
+        opt_strs("indicator", rows, |r| r.indicator.as_deref()),
+        strs("stance", rows, |r| r.stance.as_str()),
+        strs("measure", rows, |r| r.measure.as_str()),
+        opt_strs("period_label", rows, |r| r.period_label.as_deref()),
+        opt_ints("fy_start", rows, |r| r.fy_start.map(i64::from)),
+        opt_ints("fy_end", rows, |r| r.fy_end.map(i64::from)),
+        bools("cumulative", rows, |r| r.cumulative),
+        nums("value", rows, |r| r.value),
+        opt_strs("unit", rows, |r| r.unit.as_deref()),
+        nums("scale", rows, |r| r.scale),
+        ints("decimals", rows, |r| r.decimals.into()),
+        bools("approx", rows, |r| r.approx),
+        strs("source", rows, |r| r.source.as_str()),
+        strs("raw", rows, |r| &r.raw),
+        ints("line", rows, |r| r.line.into()),
+        ints("col", rows, |r| r.col.into()),
+        ints("block_id", rows, |r| r.block_id.into()),
+        opt_ints("table_id", rows, |r| r.table_id.map(i64::from)),
+        opt_ints("table_row", rows, |r| r.table_row.map(i64::from)),
+        opt_ints("table_col", rows, |r| r.table_col.map(i64::from)),
     ])
 }
 
 pub fn dates(rows: &[DateMention]) -> Result<DataFrame> {
     frame(vec![
-        col("doc_id", strs(rows, |r| &r.doc_id)),
-        col("date_id", ints(rows, |r| r.date_id.into())),
-        col("raw", strs(rows, |r| &r.raw)),
-        col("kind", strs(rows, |r| r.kind.as_str())),
-        col("era", opt_strs(rows, |r| r.era.as_deref())),
-        col("era_year", opt_ints(rows, |r| r.era_year.map(i64::from))),
-        col(
-            "start",
-            rows.iter()
-                .map(|r| r.start)
-                .collect::<Vec<Option<NaiveDate>>>(),
-        ),
-        col(
-            "end",
-            rows.iter()
-                .map(|r| r.end)
-                .collect::<Vec<Option<NaiveDate>>>(),
-        ),
-        col(
-            "weekday_stated",
-            opt_strs(rows, |r| r.weekday_stated.as_deref()),
-        ),
-        col(
-            "weekday_actual",
-            opt_strs(rows, |r| r.weekday_actual.as_deref()),
-        ),
-        col(
-            "inferred",
-            rows.iter().map(|r| r.inferred).collect::<Vec<bool>>(),
-        ),
-        col(
-            "western_stated",
-            opt_ints(rows, |r| r.western_stated.map(i64::from)),
-        ),
-        col(
-            "length_stated",
-            opt_ints(rows, |r| r.length_stated.map(i64::from)),
-        ),
-        col("sequence", opt_ints(rows, |r| r.sequence.map(i64::from))),
-        col("problem", opt_strs(rows, |r| r.problem.as_deref())),
-        col("line", ints(rows, |r| r.line.into())),
-        col("col", ints(rows, |r| r.col.into())),
-        col("block_id", ints(rows, |r| r.block_id.into())),
+        strs("doc_id", rows, |r| &r.doc_id),
+        ints("date_id", rows, |r| r.date_id.into()),
+        strs("raw", rows, |r| &r.raw),
+        strs("kind", rows, |r| r.kind.as_str()),
+        opt_strs("era", rows, |r| r.era.as_deref()),
+        opt_ints("era_year", rows, |r| r.era_year.map(i64::from)),
+        opt_dates("start", rows, |r| r.start),
+        opt_dates("end", rows, |r| r.end),
+        opt_strs("weekday_stated", rows, |r| r.weekday_stated.as_deref()),
+        opt_strs("weekday_actual", rows, |r| r.weekday_actual.as_deref()),
+        bools("inferred", rows, |r| r.inferred),
+        opt_ints("western_stated", rows, |r| r.western_stated.map(i64::from)),
+        opt_ints("length_stated", rows, |r| r.length_stated.map(i64::from)),
+        opt_ints("sequence", rows, |r| r.sequence.map(i64::from)),
+        opt_strs("problem", rows, |r| r.problem.as_deref()),
+        ints("line", rows, |r| r.line.into()),
+        ints("col", rows, |r| r.col.into()),
+        ints("block_id", rows, |r| r.block_id.into()),
     ])
 }
 
 pub fn findings(rows: &[Finding]) -> Result<DataFrame> {
+    let finding_ids = u64_to_i64("findings", "finding_id", rows.iter().map(|r| r.finding_id))?;
     frame(vec![
-        col(
-            "finding_id",
-            u64_to_i64("findings", "finding_id", rows.iter().map(|r| r.finding_id))?,
-        ),
-        col("check", strs(rows, |r| &r.check)),
-        col("severity", strs(rows, |r| r.severity.as_str())),
-        col("doc_id", strs(rows, |r| &r.doc_id)),
-        col("line", ints(rows, |r| r.line.into())),
-        col("col", ints(rows, |r| r.col.into())),
-        col("message", strs(rows, |r| &r.message)),
-        col("expected", opt_strs(rows, |r| r.expected.as_deref())),
-        col("actual", opt_strs(rows, |r| r.actual.as_deref())),
-        col(
-            "tolerance",
-            rows.iter()
-                .map(|r| r.tolerance)
-                .collect::<Vec<Option<f64>>>(),
-        ),
-        col("evidence", strs(rows, |r| &r.evidence)),
-        col("measure_ids", strs(rows, |r| &r.measure_ids)),
+        Int64Chunked::from_vec("finding_id".into(), finding_ids).into_column(),
+        strs("check", rows, |r| &r.check),
+        strs("severity", rows, |r| r.severity.as_str()),
+        strs("doc_id", rows, |r| &r.doc_id),
+        ints("line", rows, |r| r.line.into()),
+        ints("col", rows, |r| r.col.into()),
+        strs("message", rows, |r| &r.message),
+        opt_strs("expected", rows, |r| r.expected.as_deref()),
+        opt_strs("actual", rows, |r| r.actual.as_deref()),
+        opt_nums("tolerance", rows, |r| r.tolerance),
+        strs("evidence", rows, |r| &r.evidence),
+        strs("measure_ids", rows, |r| &r.measure_ids),
     ])
 }
 
 /// Typed column access for the readers: each column comes out as an
-/// iterator of options, and `req`/`u32`/... turn its next value into a
-/// struct field, naming dataset and column when a value does not fit.
+/// iterator of options over the frame's own arrays, and `req`/`u32`/... turn
+/// its next value into a struct field, naming dataset and column when a
+/// value does not fit.
 struct Reader<'a> {
     dataset: &'static str,
     df: &'a DataFrame,
 }
 
-type Iter<T> = std::vec::IntoIter<Option<T>>;
-
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn err(&self, column: &str, message: impl Into<String>) -> Error {
         Error::Schema {
             dataset: self.dataset.into(),
@@ -255,75 +214,58 @@ impl Reader<'_> {
         }
     }
 
-    fn column(&self, name: &str) -> Result<&Column> {
+    fn column(&self, name: &str) -> Result<&'a Column> {
         self.df
             .column(name)
             .map_err(|_| self.err(name, "column missing"))
     }
 
-    fn str(&self, name: &str) -> Result<Iter<String>> {
-        let ca = self.column(name)?.str()?;
-        Ok(ca
-            .iter()
-            .map(|v| v.map(str::to_string))
-            .collect::<Vec<_>>()
-            .into_iter())
-    }
-
-    fn int(&self, name: &str) -> Result<Iter<i64>> {
+    fn str(&self, name: &str) -> Result<impl Iterator<Item = Option<String>> + 'a> {
         Ok(self
             .column(name)?
-            .i64()?
+            .str()?
             .iter()
-            .collect::<Vec<_>>()
-            .into_iter())
+            .map(|v| v.map(str::to_string)))
     }
 
-    fn num(&self, name: &str) -> Result<Iter<f64>> {
-        Ok(self
-            .column(name)?
-            .f64()?
-            .iter()
-            .collect::<Vec<_>>()
-            .into_iter())
+    fn int(&self, name: &str) -> Result<impl Iterator<Item = Option<i64>> + 'a> {
+        Ok(self.column(name)?.i64()?.iter())
     }
 
-    fn bool(&self, name: &str) -> Result<Iter<bool>> {
-        Ok(self
-            .column(name)?
-            .bool()?
-            .iter()
-            .collect::<Vec<_>>()
-            .into_iter())
+    fn num(&self, name: &str) -> Result<impl Iterator<Item = Option<f64>> + 'a> {
+        Ok(self.column(name)?.f64()?.iter())
     }
 
-    fn date(&self, name: &str) -> Result<Iter<NaiveDate>> {
-        Ok(self
-            .column(name)?
-            .date()?
-            .as_date_iter()
-            .collect::<Vec<_>>()
-            .into_iter())
+    fn bool(&self, name: &str) -> Result<impl Iterator<Item = Option<bool>> + 'a> {
+        Ok(self.column(name)?.bool()?.iter())
+    }
+
+    fn date(&self, name: &str) -> Result<impl Iterator<Item = Option<NaiveDate>> + 'a> {
+        Ok(self.column(name)?.date()?.as_date_iter())
     }
 }
 
 /// Each call pulls the next value of one column; every column has the frame's height.
 impl Reader<'_> {
-    fn opt<T>(&self, it: &mut Iter<T>) -> Option<T> {
+    fn opt<T>(&self, it: &mut impl Iterator<Item = Option<T>>) -> Option<T> {
         it.next().flatten()
     }
 
-    fn req<T>(&self, it: &mut Iter<T>, column: &str) -> Result<T> {
+    fn req<T>(&self, it: &mut impl Iterator<Item = Option<T>>, column: &str) -> Result<T> {
         self.opt(it)
             .ok_or_else(|| self.err(column, "null in a column that is never null"))
     }
 
-    fn u32(&self, it: &mut Iter<i64>, column: &str) -> Result<u32> {
+    fn u32(&self, it: &mut impl Iterator<Item = Option<i64>>, column: &str) -> Result<u32> {
         let v = self.req(it, column)?;
         self.to_u32(v, column)
     }
 
-    fn opt_u32(&self, it: &mut Iter<i64>, column: &str) -> Result<Option<u32>> {
+    fn opt_u32(
+        &self,
+        it: &mut impl Iterator<Item = Option<i64>>,
+        column: &str,
+    ) -> Result<Option<u32>> {
         self.opt(it).map(|v| self.to_u32(v, column)).transpose()
     }
 
@@ -331,12 +273,16 @@ impl Reader<'_> {
         u32::try_from(v).map_err(|_| self.err(column, format!("{v} is out of range")))
     }
 
-    fn u64(&self, it: &mut Iter<i64>, column: &str) -> Result<u64> {
+    fn u64(&self, it: &mut impl Iterator<Item = Option<i64>>, column: &str) -> Result<u64> {
         let v = self.req(it, column)?;
         u64::try_from(v).map_err(|_| self.err(column, format!("{v} is out of range")))
     }
 
-    fn opt_i32(&self, it: &mut Iter<i64>, column: &str) -> Result<Option<i32>> {
+    fn opt_i32(
+        &self,
+        it: &mut impl Iterator<Item = Option<i64>>,
+        column: &str,
+    ) -> Result<Option<i32>> {
         self.opt(it)
             .map(|v| i32::try_from(v).map_err(|_| self.err(column, format!("{v} is out of range"))))
             .transpose()
@@ -344,7 +290,7 @@ impl Reader<'_> {
 
     fn parsed<T>(
         &self,
-        it: &mut Iter<String>,
+        it: &mut impl Iterator<Item = Option<String>>,
         column: &str,
         parse: impl Fn(&str) -> Option<T>,
     ) -> Result<T> {
