@@ -74,21 +74,26 @@ pub fn normalize_text(text: &str) -> Vec<NormLine> {
 /// Normalize one line.
 pub fn normalize_line(line: u32, raw: &str) -> NormLine {
     let mut chars = fold(raw);
-    for rule in [
-        join_era_letter as fn(&[Ch]) -> Vec<bool>,
-        join_spelled_letters,
-        join_spaced_cell,
-        join_number_unit,
-        join_date_parts,
-    ] {
-        let drop = rule(&chars);
-        chars = chars
-            .into_iter()
-            .zip(drop)
-            .filter_map(|(ch, d)| (!d).then_some(ch))
-            .collect();
+    // Every rule drops single spaces only: a line without one has nothing to join.
+    if chars.iter().any(|&(c, _)| c == ' ') {
+        for rule in [
+            join_era_letter as fn(&[Ch]) -> Vec<bool>,
+            join_spelled_letters,
+            join_spaced_cell,
+            join_number_unit,
+            join_date_parts,
+        ] {
+            let drop = rule(&chars);
+            if drop.contains(&true) {
+                let mut drop = drop.into_iter();
+                chars.retain(|_| !drop.next().unwrap_or(false));
+            }
+        }
     }
-    let mut norm = MappedText::new();
+    let mut norm = MappedText {
+        text: String::with_capacity(raw.len()),
+        pos: Vec::with_capacity(chars.len()),
+    };
     for (c, col) in chars {
         norm.push(c, Pos { line, col });
     }
@@ -217,18 +222,23 @@ fn join_era_letter(chars: &[Ch]) -> Vec<bool> {
                 .iter()
                 .take_while(|(c, _)| c.is_ascii_digit())
                 .count();
-            let era_name: String = [before2, char_before(chars, i)]
-                .into_iter()
-                .flatten()
-                .collect();
-            let era_named = ERA_NAMES.contains(&era_name.as_str())
+            let era_named = is_era_name(before2, char_before(chars, i))
                 && (digits > 0 || char_at(chars, i + 1) == Some('元'));
             (letter_alone && (1..=2).contains(&digits)) || era_named
         })
         .collect()
 }
 
-const ERA_NAMES: &[&str] = &["令和", "平成", "昭和", "大正", "明治"];
+fn is_era_name(first: Option<char>, second: Option<char>) -> bool {
+    matches!(
+        (first, second),
+        (Some('令'), Some('和'))
+            | (Some('平'), Some('成'))
+            | (Some('昭'), Some('和'))
+            | (Some('大'), Some('正'))
+            | (Some('明'), Some('治'))
+    )
+}
 
 /// Chars that glue an ASCII letter to a word (`A-B`, `v.2`), so a letter next
 /// to them is not standing alone.
@@ -344,6 +354,13 @@ const UNITS_2: &[&str] = &[
     "カ所", "箇所", "か国", "ヶ国", "カ国", "世帯", "時間", "日間", "週間", "人日",
 ];
 
+fn is_unit_2(first: char, second: char) -> bool {
+    UNITS_2.iter().any(|u| {
+        let mut cs = u.chars();
+        cs.next() == Some(first) && cs.next() == Some(second) && cs.next().is_none()
+    })
+}
+
 /// Counters and units; a number takes them when the word ends there.
 const UNITS_1: &str = "年月日度時分秒週歳才人名件回円個台校社所戸割倍点本枚冊%";
 
@@ -370,8 +387,7 @@ fn join_number_unit(chars: &[Ch]) -> Vec<bool> {
             if unit == '.' && after.is_some_and(|c| c.is_ascii_digit()) {
                 return true;
             }
-            let pair: String = [Some(unit), after].into_iter().flatten().collect();
-            if UNITS_2.contains(&pair.as_str()) {
+            if after.is_some_and(|after| is_unit_2(unit, after)) {
                 return true;
             }
             let ends_cell = after.is_none_or(|c| c == '\t' || c == '|');

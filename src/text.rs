@@ -16,6 +16,7 @@ impl MappedText {
         Self::default()
     }
 
+    #[inline]
     pub fn push(&mut self, c: char, at: Pos) {
         self.text.push(c);
         self.pos.push(at);
@@ -43,8 +44,10 @@ impl MappedText {
     pub fn slice(&self, start: usize, end: usize) -> MappedText {
         let end = end.min(self.pos.len());
         let start = start.min(end);
+        let b0 = byte_after_chars(&self.text, 0, start);
+        let b1 = byte_after_chars(&self.text, b0, end - start);
         MappedText {
-            text: self.text.chars().skip(start).take(end - start).collect(),
+            text: self.text.get(b0..b1).unwrap_or_default().to_string(),
             pos: self
                 .pos
                 .get(start..end)
@@ -55,17 +58,42 @@ impl MappedText {
 
     /// The text with leading and trailing white space removed, positions kept.
     pub fn trim(&self) -> MappedText {
-        let chars: Vec<char> = self.text.chars().collect();
-        let start = chars
-            .iter()
-            .position(|c| !c.is_whitespace())
-            .unwrap_or(chars.len());
-        let end = chars
-            .iter()
-            .rposition(|c| !c.is_whitespace())
-            .map_or(start, |i| i + 1);
-        self.slice(start, end)
+        match self.trim_range() {
+            None => self.clone(),
+            Some((start, end)) => self.slice(start, end),
+        }
     }
+
+    /// [`MappedText::trim`], reusing `self` when there is nothing to trim.
+    pub fn into_trimmed(self) -> MappedText {
+        match self.trim_range() {
+            None => self,
+            Some((start, end)) => self.slice(start, end),
+        }
+    }
+
+    /// Char range of the trimmed text, or `None` when nothing would be cut.
+    fn trim_range(&self) -> Option<(usize, usize)> {
+        let rest = self.text.trim_start();
+        let lead = self.text.len() - rest.len();
+        let body = rest.trim_end();
+        if lead == 0 && body.len() == rest.len() {
+            return None;
+        }
+        let start = self.text.get(..lead).unwrap_or_default().chars().count();
+        Some((start, start + body.chars().count()))
+    }
+}
+
+/// Byte offset `n` chars after byte `from` of `text` (its length past the end).
+fn byte_after_chars(text: &str, from: usize, n: usize) -> usize {
+    if n == 0 {
+        return from.min(text.len());
+    }
+    let rest = text.get(from..).unwrap_or_default();
+    rest.char_indices()
+        .nth(n)
+        .map_or(text.len(), |(b, _)| from + b)
 }
 
 #[cfg(test)]

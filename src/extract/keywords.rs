@@ -37,17 +37,21 @@ const ACHIEVED: &[&str] = &[
 /// Stance words in `text`, if any. When both kinds appear, the one printed
 /// last wins: `目標に対する実績` is a result, `実績を踏まえた目標` a target.
 pub fn stance_of(text: &str) -> Option<Stance> {
-    let last = |words: &[&str]| words.iter().filter_map(|w| text.rfind(w)).max();
-    match (last(PLANNED), last(ACHIEVED)) {
-        (Some(p), Some(a)) => Some(if a > p {
-            Stance::Achieved
-        } else {
-            Stance::Planned
-        }),
-        (Some(_), None) => Some(Stance::Planned),
-        (None, Some(_)) => Some(Stance::Achieved),
-        (None, None) => None,
-    }
+    // No word of one list starts with the first char of a word of the other,
+    // so the word that starts last decides: walk back from the end to it.
+    text.char_indices().rev().find_map(|(i, c)| {
+        let rest = text.get(i..)?;
+        let starts = |words: &[&str]| words.iter().any(|w| rest.starts_with(w));
+        match c {
+            '目' | '計' | '予' | '見' | '要' | '事' | '概' | '推' | '将' if starts(PLANNED) => {
+                Some(Stance::Planned)
+            }
+            '実' | '取' | '決' | '現' | '基' | '達' | '進' | '結' if starts(ACHIEVED) => {
+                Some(Stance::Achieved)
+            }
+            _ => None,
+        }
+    })
 }
 
 /// A header naming a percentage (`進捗率`, `達成率`, `割合`).
@@ -148,6 +152,24 @@ mod tests {
         assert_eq!(stance_of("つながり創出の目標値"), Some(Stance::Planned));
         assert_eq!(stance_of("目標に対する実績"), Some(Stance::Achieved));
         assert_eq!(stance_of("備考"), None);
+    }
+
+    #[test]
+    fn every_stance_word_is_found_and_the_last_one_wins() {
+        for w in PLANNED {
+            assert_eq!(stance_of(&format!("前{w}後")), Some(Stance::Planned), "{w}");
+            for a in ACHIEVED {
+                assert_eq!(stance_of(&format!("{a}{w}")), Some(Stance::Planned));
+                assert_eq!(stance_of(&format!("{w}の{a}")), Some(Stance::Achieved));
+            }
+        }
+        for a in ACHIEVED {
+            assert_eq!(
+                stance_of(&format!("前{a}後")),
+                Some(Stance::Achieved),
+                "{a}"
+            );
+        }
     }
 
     #[test]

@@ -155,6 +155,7 @@ fn entity_in(text: &str) -> Option<String> {
 }
 
 /// What a block inherits from its section: entity, stance words, heading.
+#[derive(Debug, Clone)]
 struct Section {
     entity: Option<String>,
     stance: Option<Stance>,
@@ -162,7 +163,20 @@ struct Section {
     fiscal_year: Option<i32>,
 }
 
-fn section_of(dated: &DatedBlocks<'_>, i: usize, ctx: &DocContext) -> Section {
+/// Sections already read, by parent block: the blocks of a section share
+/// their ancestors, and reading them (a regex per heading) per block was a
+/// large share of extraction.
+type Sections = HashMap<Option<u32>, Section>;
+
+fn section_of(dated: &DatedBlocks<'_>, i: usize, ctx: &DocContext, seen: &mut Sections) -> Section {
+    let fiscal_year = dated.contexts.get(i).and_then(|c| c.fiscal_year);
+    let parent = dated.blocks.get(i).and_then(|b| b.block.parent_id);
+    if let Some(s) = seen.get(&parent) {
+        return Section {
+            fiscal_year,
+            ..s.clone()
+        };
+    }
     let ancestors = dated.ancestors(i);
     let entity = ancestors
         .iter()
@@ -170,12 +184,14 @@ fn section_of(dated: &DatedBlocks<'_>, i: usize, ctx: &DocContext) -> Section {
         .or_else(|| ctx.issuer.clone());
     let stance = ancestors.iter().find_map(|b| stance_of(&b.block.text));
     let heading = ancestors.first().map(|b| b.block.text.trim().to_string());
-    Section {
+    let section = Section {
         entity,
         stance,
         heading,
-        fiscal_year: dated.contexts.get(i).and_then(|c| c.fiscal_year),
-    }
+        fiscal_year,
+    };
+    seen.insert(parent, section.clone());
+    section
 }
 
 /// A period: fiscal years covered and the text that named them.
@@ -420,6 +436,7 @@ fn table_measures(
     i: usize,
     lines: &[NormLine],
     unit_context: Option<&(String, f64)>,
+    sections: &mut Sections,
     out: &mut Vec<Measure>,
 ) {
     let Some(sb) = dated.blocks.get(i) else {
@@ -429,7 +446,7 @@ fn table_measures(
     let Some(frame) = TableFrame::new(dated, i, &mut memo) else {
         return;
     };
-    let section = section_of(dated, i, ctx);
+    let section = section_of(dated, i, ctx, sections);
     let table_id = sb.block.block_id;
     // The nearest text cell above each column's values, in data rows: a
     // label printed over the value it describes (`R7時点：…割合は` / `63.3%`).
@@ -635,12 +652,13 @@ fn kv_measures(
     dated: &DatedBlocks<'_>,
     i: usize,
     lines: &[NormLine],
+    sections: &mut Sections,
     out: &mut Vec<Measure>,
 ) {
     let Some(sb) = dated.blocks.get(i) else {
         return;
     };
-    let section = section_of(dated, i, ctx);
+    let section = section_of(dated, i, ctx, sections);
     let (key, value_from) = match (&sb.block.key, bullet_key(&sb.content.text)) {
         (Some(k), _) => (k.clone(), 0),
         (None, Some((k, from))) => (k, from),
@@ -858,6 +876,7 @@ pub fn extract_measures(
     // column of layout text) holds for the tables after it, until the next
     // heading opens another section.
     let mut unit_context: Option<(String, f64)> = None;
+    let mut sections = Sections::new();
     for (i, sb) in dated.blocks.iter().enumerate() {
         if budget.exceeded() {
             return None;
@@ -871,15 +890,21 @@ pub fn extract_measures(
             }
         }
         match sb.block.kind {
-            BlockKind::Table => {
-                table_measures(ctx, dated, i, lines, unit_context.as_ref(), &mut out)
-            }
-            BlockKind::KeyValue => kv_measures(ctx, dated, i, lines, &mut out),
+            BlockKind::Table => table_measures(
+                ctx,
+                dated,
+                i,
+                lines,
+                unit_context.as_ref(),
+                &mut sections,
+                &mut out,
+            ),
+            BlockKind::KeyValue => kv_measures(ctx, dated, i, lines, &mut sections, &mut out),
             BlockKind::ListItem if bullet_key(&sb.content.text).is_some() => {
-                kv_measures(ctx, dated, i, lines, &mut out)
+                kv_measures(ctx, dated, i, lines, &mut sections, &mut out)
             }
             BlockKind::Paragraph | BlockKind::ListItem | BlockKind::Heading => {
-                let section = section_of(dated, i, ctx);
+                let section = section_of(dated, i, ctx, &mut sections);
                 prose_measures(
                     ctx,
                     &section,

@@ -14,7 +14,8 @@ use super::lines::{
 };
 use super::markers::{parse_key_value, parse_marker, KeyValue, Marker};
 use super::table::{
-    grid_cell, grid_to_cells, is_pipe_separator, quantity, split_on, split_pipe, split_spaces, Grid,
+    grid_cell, grid_to_cells, is_pipe_separator, quantity, space_field_texts, split_on, split_pipe,
+    split_spaces, Grid,
 };
 use super::SegBlock;
 
@@ -74,8 +75,8 @@ fn non_empty_fields(fields: &[MappedText]) -> usize {
     fields.iter().filter(|f| !f.text.trim().is_empty()).count()
 }
 
-fn has_quantity(fields: &[MappedText]) -> bool {
-    fields.iter().any(|f| quantity(f.text.trim()).is_some())
+fn has_quantity(fields: &[&str]) -> bool {
+    fields.iter().any(|f| quantity(f.trim()).is_some())
 }
 
 /// Find every table run first, so the line-by-line pass can stop at them.
@@ -104,11 +105,10 @@ fn tab_run(lines: &[NormLine], i: usize) -> Option<TableRun> {
         .skip(i)
         .take_while(|l| has_tab_content(l))
         .count();
-    let real = lines
-        .iter()
-        .skip(i)
-        .take(n)
-        .any(|l| non_empty_fields(&split_on(&l.norm, '\t')) >= 2);
+    let real = lines.iter().skip(i).take(n).any(|l| {
+        let mut fields = l.norm.text.split('\t').filter(|f| !f.trim().is_empty());
+        fields.next().is_some() && fields.next().is_some()
+    });
     real.then(|| TableRun {
         kind: TableKind::Tab,
         end: i + n - 1,
@@ -135,8 +135,7 @@ fn pipe_run(infos: &[LineInfo], i: usize) -> Option<TableRun> {
 /// separated by runs of spaces, every line after the first holding a
 /// quantity. Anything less sure stays text.
 fn space_run(infos: &[LineInfo], i: usize) -> Option<TableRun> {
-    let first = split_spaces(&infos.get(i)?.body);
-    let k = first.len();
+    let k = space_field_texts(&infos.get(i)?.body.text).len();
     if k < 2 {
         return None;
     }
@@ -144,7 +143,7 @@ fn space_run(infos: &[LineInfo], i: usize) -> Option<TableRun> {
         .iter()
         .skip(i + 1)
         .map_while(|l| {
-            let f = split_spaces(&l.body);
+            let f = space_field_texts(&l.body.text);
             (!l.blank && f.len() == k && has_quantity(&f)).then_some(())
         })
         .count();

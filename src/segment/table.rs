@@ -62,10 +62,10 @@ pub(crate) fn split_on(text: &MappedText, sep: char) -> Vec<MappedText> {
 /// Fields of a Markdown pipe row (`| a | b |`), or `None` when the line is
 /// not one. `\|` stays inside a cell.
 pub(crate) fn split_pipe(text: &MappedText) -> Option<Vec<MappedText>> {
-    let t = text.trim();
-    if !matches!(t.text.chars().next(), Some('|' | '｜')) {
+    if !text.text.trim_start().starts_with(['|', '｜']) {
         return None;
     }
+    let t = text.trim();
     let mut out = vec![];
     let mut cur = MappedText::new();
     let mut prev = '\0';
@@ -123,6 +123,33 @@ pub(crate) fn split_spaces(text: &MappedText) -> Vec<MappedText> {
     }
     if !cur.is_empty() {
         out.push(cur);
+    }
+    out
+}
+
+/// The texts of the fields `split_spaces` makes, without their positions.
+pub(crate) fn space_field_texts(text: &str) -> Vec<&str> {
+    let t = text.trim();
+    let mut out = vec![];
+    let mut start = 0;
+    let mut chars = t.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if !c.is_whitespace() {
+            continue;
+        }
+        let mut end = at + c.len_utf8();
+        let mut run = 1;
+        while let Some((b, c)) = chars.next_if(|(_, c)| c.is_whitespace()) {
+            end = b + c.len_utf8();
+            run += 1;
+        }
+        if run >= 2 {
+            out.push(t.get(start..at).unwrap_or_default());
+            start = end;
+        }
+    }
+    if start < t.len() {
+        out.push(t.get(start..).unwrap_or_default());
     }
     out
 }
@@ -565,6 +592,12 @@ mod tests {
         let f = split_spaces(&l.norm);
         let texts: Vec<_> = f.iter().map(|x| x.text.clone()).collect();
         assert_eq!(texts, vec!["前年度", "413,205", "65,995", "比 較"]);
+        assert_eq!(space_field_texts(&l.norm.text), texts);
+        for odd in ["", "   ", "a", " a  b ", "a\u{3000}\u{3000}b c", "a \t b"] {
+            let fields = split_spaces(&norm_line(1, odd).norm);
+            let texts: Vec<_> = fields.iter().map(|x| x.text.as_str()).collect();
+            assert_eq!(space_field_texts(odd), texts, "{odd:?}");
+        }
         assert_eq!(f[1].pos_at(0).col, 14);
     }
 }
