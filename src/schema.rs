@@ -8,8 +8,9 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use polars::prelude::{
-    AnyValue, ChunkAgg, Column, DataFrame, DataType, Int64Chunked, PlHashMap,
-    PlSeedableRandomStateQuality, SeedableFromU64SeedExt, StringChunked,
+    AnyValue, ChunkAgg, ChunkedArray, Column, DataFrame, DataType, Int64Type, PlHashMap,
+    PlSeedableRandomStateQuality, PolarsDataType, SeedableFromU64SeedExt, StaticArray,
+    StringChunked, StringType,
 };
 use serde::Deserialize;
 
@@ -341,12 +342,21 @@ struct Keys<'a> {
     hashes: Vec<u64>,
 }
 
-/// The key dtypes of the shipped schemas get a typed fast path; any other
-/// dtype is compared through `AnyValue`.
+/// The key dtypes of the shipped schemas, in one chunk as the frame
+/// builders make them, get a typed fast path; anything else is compared
+/// through `AnyValue`.
 enum Typed<'a> {
-    Str(&'a StringChunked),
-    Int(&'a Int64Chunked),
+    Str(&'a <StringType as PolarsDataType>::Array),
+    Int(&'a <Int64Type as PolarsDataType>::Array),
     Other,
+}
+
+fn single_chunk<T: PolarsDataType>(values: &ChunkedArray<T>) -> Option<&T::Array> {
+    let mut chunks = values.downcast_iter();
+    match (chunks.next(), chunks.next()) {
+        (Some(array), None) => Some(array),
+        _ => None,
+    }
 }
 
 impl<'a> Keys<'a> {
@@ -360,10 +370,11 @@ impl<'a> Keys<'a> {
                 .map_err(|_| schema_error(dataset, field, "key column missing from the frame"))?;
             column.vec_hash_combine(seed.clone(), &mut hashes)?;
             let typed = match column.dtype() {
-                DataType::String => Typed::Str(column.str()?),
-                DataType::Int64 => Typed::Int(column.i64()?),
-                _ => Typed::Other,
+                DataType::String => single_chunk(column.str()?).map(Typed::Str),
+                DataType::Int64 => single_chunk(column.i64()?).map(Typed::Int),
+                _ => None,
             };
+            let typed = typed.unwrap_or(Typed::Other);
             columns.push((column, typed));
         }
         Ok(Keys { columns, hashes })
