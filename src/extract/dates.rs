@@ -59,6 +59,10 @@ pub struct FoundDate {
 
 /// Every date and period mention in `text`, in order, not overlapping.
 pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<FoundDate> {
+    // Most texts (table cells, labels) hold no char a mention can start with.
+    if !text.chars().map(fold).any(may_start_mention) {
+        return Vec::new();
+    }
     let orig: Vec<char> = text.chars().collect();
     let cs: Vec<char> = orig.iter().map(|&c| fold(c)).collect();
     let mut out: Vec<FoundDate> = Vec::new();
@@ -67,13 +71,7 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<FoundDate> {
     let mut i = 0;
     while let Some(&c) = cs.get(i) {
         // Most chars cannot start a mention; skip them cheaply.
-        if !(c.is_ascii_digit()
-            || is_kanji_numeral(c)
-            || matches!(
-                c,
-                '明' | '大' | '昭' | '平' | '令' | '元' | 'M' | 'T' | 'S' | 'H' | 'R'
-            ))
-        {
+        if !may_start_mention(c) {
             i += 1;
             continue;
         }
@@ -96,6 +94,16 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<FoundDate> {
         }
     }
     out
+}
+
+/// A (folded) char a date mention can start with.
+fn may_start_mention(c: char) -> bool {
+    c.is_ascii_digit()
+        || is_kanji_numeral(c)
+        || matches!(
+            c,
+            '明' | '大' | '昭' | '平' | '令' | '元' | 'M' | 'T' | 'S' | 'H' | 'R'
+        )
 }
 
 /// Western year of an era year (`("令和", 1)` → 2019). `None` for an unknown

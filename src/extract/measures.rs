@@ -230,40 +230,47 @@ fn period_of(d: &FoundDate, label: &str) -> Option<Period> {
     })
 }
 
-/// `period_in` and `only_period` remembered per text: a table repeats the
-/// same header and label strings on every row, and a 40,000-row CSV must not
-/// re-read them each time.
-struct Memo {
+/// `period_in`, `only_period` and `unit_in_label` remembered per text: a
+/// table repeats the same header and label strings on every row, and a
+/// 40,000-row CSV must not re-read them each time.
+struct Memo<'a> {
     ctx: DateContext,
-    periods: HashMap<String, Option<Period>>,
-    only: HashMap<String, bool>,
+    periods: HashMap<&'a str, Option<Period>>,
+    only: HashMap<&'a str, bool>,
+    units: HashMap<&'a str, Option<(String, f64)>>,
 }
 
-impl Memo {
+impl<'a> Memo<'a> {
     fn new(ctx: DateContext) -> Self {
         Memo {
             ctx,
             periods: HashMap::new(),
             only: HashMap::new(),
+            units: HashMap::new(),
         }
     }
 
-    fn period(&mut self, text: &str) -> Option<Period> {
-        if let Some(p) = self.periods.get(text) {
-            return p.clone();
-        }
-        let p = period_in(text, &self.ctx);
-        self.periods.insert(text.to_string(), p.clone());
-        p
+    fn period(&mut self, text: &'a str) -> Option<Period> {
+        let ctx = &self.ctx;
+        self.periods
+            .entry(text)
+            .or_insert_with(|| period_in(text, ctx))
+            .clone()
     }
 
-    fn only_period(&mut self, text: &str) -> bool {
-        if let Some(&b) = self.only.get(text) {
-            return b;
-        }
-        let b = only_period(text, &self.ctx);
-        self.only.insert(text.to_string(), b);
-        b
+    fn only_period(&mut self, text: &'a str) -> bool {
+        let ctx = &self.ctx;
+        *self
+            .only
+            .entry(text)
+            .or_insert_with(|| only_period(text, ctx))
+    }
+
+    fn unit(&mut self, text: &'a str) -> Option<(String, f64)> {
+        self.units
+            .entry(text)
+            .or_insert_with(|| unit_in_label(text))
+            .clone()
     }
 }
 
@@ -347,8 +354,9 @@ fn relative_year(header: &str) -> Option<i32> {
 }
 
 impl TableFrame {
-    fn new(dated: &DatedBlocks<'_>, i: usize, memo: &mut Memo) -> Option<Self> {
-        let sb = dated.blocks.get(i)?;
+    fn new<'a>(dated: &DatedBlocks<'a>, i: usize, memo: &mut Memo<'a>) -> Option<Self> {
+        let blocks: &'a [SegBlock] = dated.blocks;
+        let sb = blocks.get(i)?;
         let previous = i.checked_sub(1).and_then(|p| dated.blocks.get(p));
         let caption = previous
             .filter(|p| p.block.kind != BlockKind::Table && p.block.text.chars().count() <= 60)
@@ -426,20 +434,21 @@ fn cell_quantity(cell: &SegCell, header: &str) -> Option<Quantity> {
             _ => None,
         };
     }
-    numbers::parse_quantity(&cell.content.text)
+    cell.quantity.clone()
 }
 
 #[allow(clippy::too_many_arguments)]
-fn table_measures(
+fn table_measures<'a>(
     ctx: &DocContext,
-    dated: &DatedBlocks<'_>,
+    dated: &DatedBlocks<'a>,
     i: usize,
     lines: &[NormLine],
     unit_context: Option<&(String, f64)>,
     sections: &mut Sections,
     out: &mut Vec<Measure>,
 ) {
-    let Some(sb) = dated.blocks.get(i) else {
+    let blocks: &'a [SegBlock] = dated.blocks;
+    let Some(sb) = blocks.get(i) else {
         return;
     };
     let mut memo = Memo::new(dated.contexts.get(i).copied().unwrap_or_default());
@@ -564,7 +573,7 @@ fn table_measures(
             .header_parts
             .iter()
             .chain(cell.label_parts.iter())
-            .find_map(|t| unit_in_label(t));
+            .find_map(|t| memo.unit(t));
         let (unit, value, scale) = match (
             &q.unit,
             label_unit.as_ref().or(frame.unit.as_ref()).or(unit_context),

@@ -11,6 +11,7 @@ mod table;
 #[cfg(test)]
 mod tests;
 
+use crate::extract::numbers::Quantity;
 use crate::model::{Block, BlockKind, Cell};
 use crate::normalize::NormLine;
 use crate::pipeline::Budget;
@@ -41,6 +42,9 @@ pub struct SegCell {
     /// Every row-label column of this row, left to right, carried down
     /// through row groups (`["1 安定した…", "ジョブカフェ…"]`).
     pub label_parts: Vec<String>,
+    /// Data cells only: the quantity the whole cell reads as, which gave
+    /// `cell.value` (kept so extraction does not parse the text again).
+    pub quantity: Option<Quantity>,
 }
 
 /// Segment a text document (already decoded and normalized).

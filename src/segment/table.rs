@@ -404,9 +404,10 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
                     column_headers.get(c).cloned().unwrap_or_default(),
                 )
             };
-            let (value, unit) = match q {
-                Some(q) if !is_header => (Some(q.value), q.unit),
-                _ => (None, None),
+            let quantity = q.filter(|_| !is_header);
+            let (value, unit) = match &quantity {
+                Some(q) => (Some(q.value), q.unit.clone()),
+                None => (None, None),
             };
             let start = content.pos_at(0);
             cells.push(SegCell {
@@ -428,6 +429,7 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
                 content,
                 header_parts,
                 label_parts: label_parts.clone(),
+                quantity,
             });
         }
     }
