@@ -465,7 +465,8 @@ fn table_measures<'a>(
         if cell.cell.value.is_none() && !cell.cell.text.trim().is_empty() {
             text_above.insert(cell.cell.col, cell);
         }
-        let header = cell.header_parts.join(" / ");
+        // A data cell's header is its header parts joined, made once per column.
+        let header = cell.cell.header.as_str();
         let is_label_col = (cell.cell.col as usize) < cell.label_parts.len();
         if is_label_col
             || cell
@@ -475,7 +476,7 @@ fn table_measures<'a>(
         {
             continue;
         }
-        let Some(q) = cell_quantity(cell, &header) else {
+        let Some(q) = cell_quantity(cell, header) else {
             prose_measures(
                 ctx,
                 &section,
@@ -491,8 +492,7 @@ fn table_measures<'a>(
         let col_period = cell.header_parts.iter().rev().find_map(|h| memo.period(h));
         let row_period = cell.label_parts.iter().find_map(|l| memo.period(l));
         let above_period = above.and_then(|a| memo.period(&a.content.text));
-        let labels = cell.label_parts.join(" / ");
-        let cumulative_word = keywords::is_cumulative(&header)
+        let cumulative_word = keywords::is_cumulative(header)
             || cell.label_parts.iter().any(|l| keywords::is_cumulative(l));
         let relative = frame.this_year.and_then(|base| {
             let header = cell
@@ -560,8 +560,8 @@ fn table_measures<'a>(
             .skip(1)
             .find(|l| !l.trim().is_empty())
             .cloned();
-        let stance = stance_of(&header)
-            .or_else(|| stance_of(&labels))
+        let stance = stance_of(header)
+            .or_else(|| stance_of(&cell.label_parts.join(" / ")))
             .or_else(|| frame.caption.as_deref().and_then(stance_of))
             .or(section.stance)
             .unwrap_or(Stance::Stated);
