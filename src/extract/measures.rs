@@ -490,8 +490,6 @@ fn table_measures<'a>(
             continue;
         };
         let col_period = cell.header_parts.iter().rev().find_map(|h| memo.period(h));
-        let row_period = cell.label_parts.iter().find_map(|l| memo.period(l));
-        let above_period = above.and_then(|a| memo.period(&a.content.text));
         let cumulative_word = keywords::is_cumulative(header)
             || cell.label_parts.iter().any(|l| keywords::is_cumulative(l));
         let relative = frame.this_year.and_then(|base| {
@@ -507,7 +505,11 @@ fn table_measures<'a>(
                 label: header.clone(),
             })
         });
-        let explicit = col_period.or(relative).or(row_period).or(above_period);
+        // Later sources are read only when the earlier ones name no period.
+        let explicit = col_period
+            .or(relative)
+            .or_else(|| cell.label_parts.iter().find_map(|l| memo.period(l)))
+            .or_else(|| above.and_then(|a| memo.period(&a.content.text)));
         let period = match explicit {
             Some(p) if cumulative_word && p.fy_start == p.fy_end => {
                 // `令和5年度までの累計`: the total runs from the table's first year.
