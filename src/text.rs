@@ -1,5 +1,7 @@
 //! Text that remembers where each character came from.
 
+use std::ops::Range;
+
 use crate::model::Pos;
 
 /// Normalized text with one source position per `char`, so every value
@@ -53,6 +55,15 @@ impl MappedText {
                 .get(start..end)
                 .map(<[Pos]>::to_vec)
                 .unwrap_or_default(),
+        }
+    }
+
+    /// Chars `chars` of the text, which take up bytes `bytes`: for callers
+    /// that walked the text already and know both.
+    pub fn slice_known(&self, bytes: Range<usize>, chars: Range<usize>) -> MappedText {
+        MappedText {
+            text: self.text.get(bytes).unwrap_or_default().to_string(),
+            pos: self.pos.get(chars).map(<[Pos]>::to_vec).unwrap_or_default(),
         }
     }
 

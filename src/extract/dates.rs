@@ -59,6 +59,45 @@ pub struct FoundDate {
 
 /// Every date and period mention in `text`, in order, not overlapping.
 pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<FoundDate> {
+    if !may_hold_mention(text) {
+        return Vec::new();
+    }
+    scan(text, ctx)
+}
+
+/// False when `text` cannot hold a mention, found without copying it: most
+/// texts (table cells, labels) lack either a char a mention starts with or
+/// one every mention needs. Without an era name or letter, a mention needs
+/// `年` (`2021年`, `30年度`), `月` (`6月2日`) or a range mark (`2021～2025`).
+fn may_hold_mention(text: &str) -> bool {
+    let (mut starts, mut needed) = (false, false);
+    for c in text.chars().map(fold) {
+        starts = starts || may_start_mention(c);
+        needed = needed
+            || matches!(
+                c,
+                '明' | '大'
+                    | '昭'
+                    | '平'
+                    | '令'
+                    | '元'
+                    | 'M'
+                    | 'T'
+                    | 'S'
+                    | 'H'
+                    | 'R'
+                    | '年'
+                    | '月'
+                    | '～'
+            );
+        if starts && needed {
+            return true;
+        }
+    }
+    false
+}
+
+fn scan(text: &str, ctx: &DateContext) -> Vec<FoundDate> {
     let orig: Vec<char> = text.chars().collect();
     let cs: Vec<char> = orig.iter().map(|&c| fold(c)).collect();
     let mut out: Vec<FoundDate> = Vec::new();
@@ -67,13 +106,7 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<FoundDate> {
     let mut i = 0;
     while let Some(&c) = cs.get(i) {
         // Most chars cannot start a mention; skip them cheaply.
-        if !(c.is_ascii_digit()
-            || is_kanji_numeral(c)
-            || matches!(
-                c,
-                '明' | '大' | '昭' | '平' | '令' | '元' | 'M' | 'T' | 'S' | 'H' | 'R'
-            ))
-        {
+        if !may_start_mention(c) {
             i += 1;
             continue;
         }
@@ -96,6 +129,16 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<FoundDate> {
         }
     }
     out
+}
+
+/// A (folded) char a date mention can start with.
+fn may_start_mention(c: char) -> bool {
+    c.is_ascii_digit()
+        || is_kanji_numeral(c)
+        || matches!(
+            c,
+            '明' | '大' | '昭' | '平' | '令' | '元' | 'M' | 'T' | 'S' | 'H' | 'R'
+        )
 }
 
 /// Western year of an era year (`("令和", 1)` → 2019). `None` for an unknown
@@ -1575,6 +1618,31 @@ mod tests {
                     era: Some("令和"),
                 },
             );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn texts_ruled_out_hold_no_mention(
+            text in "[0-9０-９〇一二三四五六七八九十百千万,.:/()（）～〜~ 年月日度間目元令和平成R HMSTx第号]{0,24}",
+            fy in proptest::option::of(2000i32..2030),
+            era in proptest::option::of(proptest::sample::select(vec!["令和", "平成"])),
+        ) {
+            let ctx = DateContext { fiscal_year: fy, doc_date: None, era };
+            if !may_hold_mention(&text) {
+                proptest::prop_assert!(scan(&text, &ctx).is_empty(), "{}", text);
+            }
+        }
+
+        #[test]
+        fn numbers_without_year_month_era_or_range_are_no_dates(
+            text in "[0-9０-９〇一二三四五六七八九十百千万,.:/()（） 日度間目第号x]{0,24}",
+            fy in proptest::option::of(2000i32..2030),
+            era in proptest::option::of(proptest::sample::select(vec!["令和", "平成"])),
+        ) {
+            let ctx = DateContext { fiscal_year: fy, doc_date: None, era };
+            proptest::prop_assert!(!may_hold_mention(&text));
+            proptest::prop_assert!(scan(&text, &ctx).is_empty(), "{}", text);
         }
     }
 

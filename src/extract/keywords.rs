@@ -61,9 +61,19 @@ pub fn is_rate_header(text: &str) -> bool {
 
 /// A header or label naming a total over periods or items.
 pub fn is_cumulative(text: &str) -> bool {
-    ["累計", "合計", "総計", "通算", "期間計"]
-        .iter()
-        .any(|w| text.contains(w))
+    // `累計`, `合計`, `総計`, `期間計`, `通算`: found from their last char,
+    // a char search, rather than a substring search per word.
+    let word_ends_at = |i: usize, c: char| {
+        let before = text.get(..i).unwrap_or_default();
+        match c {
+            '計' => ["累", "合", "総", "期間"]
+                .iter()
+                .any(|w| before.ends_with(w)),
+            _ => before.ends_with('通'),
+        }
+    };
+    text.match_indices(['計', '算'])
+        .any(|(i, m)| m.chars().next().is_some_and(|c| word_ends_at(i, c)))
         || text.trim() == "計"
 }
 
@@ -179,6 +189,10 @@ mod tests {
         assert!(is_cumulative("取組期間累計"));
         assert!(is_cumulative("計"));
         assert!(!is_cumulative("計画"));
+        for w in ["累計", "合計", "総計", "通算", "期間計"] {
+            assert!(is_cumulative(&format!("取組{w}値")), "{w}");
+        }
+        assert!(!is_cumulative("計算") && !is_cumulative("期計") && !is_cumulative("算出"));
     }
 
     #[test]

@@ -230,40 +230,47 @@ fn period_of(d: &FoundDate, label: &str) -> Option<Period> {
     })
 }
 
-/// `period_in` and `only_period` remembered per text: a table repeats the
-/// same header and label strings on every row, and a 40,000-row CSV must not
-/// re-read them each time.
-struct Memo {
+/// `period_in`, `only_period` and `unit_in_label` remembered per text: a
+/// table repeats the same header and label strings on every row, and a
+/// 40,000-row CSV must not re-read them each time.
+struct Memo<'a> {
     ctx: DateContext,
-    periods: HashMap<String, Option<Period>>,
-    only: HashMap<String, bool>,
+    periods: HashMap<&'a str, Option<Period>>,
+    only: HashMap<&'a str, bool>,
+    units: HashMap<&'a str, Option<(String, f64)>>,
 }
 
-impl Memo {
+impl<'a> Memo<'a> {
     fn new(ctx: DateContext) -> Self {
         Memo {
             ctx,
             periods: HashMap::new(),
             only: HashMap::new(),
+            units: HashMap::new(),
         }
     }
 
-    fn period(&mut self, text: &str) -> Option<Period> {
-        if let Some(p) = self.periods.get(text) {
-            return p.clone();
-        }
-        let p = period_in(text, &self.ctx);
-        self.periods.insert(text.to_string(), p.clone());
-        p
+    fn period(&mut self, text: &'a str) -> Option<Period> {
+        let ctx = &self.ctx;
+        self.periods
+            .entry(text)
+            .or_insert_with(|| period_in(text, ctx))
+            .clone()
     }
 
-    fn only_period(&mut self, text: &str) -> bool {
-        if let Some(&b) = self.only.get(text) {
-            return b;
-        }
-        let b = only_period(text, &self.ctx);
-        self.only.insert(text.to_string(), b);
-        b
+    fn only_period(&mut self, text: &'a str) -> bool {
+        let ctx = &self.ctx;
+        *self
+            .only
+            .entry(text)
+            .or_insert_with(|| only_period(text, ctx))
+    }
+
+    fn unit(&mut self, text: &'a str) -> Option<(String, f64)> {
+        self.units
+            .entry(text)
+            .or_insert_with(|| unit_in_label(text))
+            .clone()
     }
 }
 
@@ -347,8 +354,9 @@ fn relative_year(header: &str) -> Option<i32> {
 }
 
 impl TableFrame {
-    fn new(dated: &DatedBlocks<'_>, i: usize, memo: &mut Memo) -> Option<Self> {
-        let sb = dated.blocks.get(i)?;
+    fn new<'a>(dated: &DatedBlocks<'a>, i: usize, memo: &mut Memo<'a>) -> Option<Self> {
+        let blocks: &'a [SegBlock] = dated.blocks;
+        let sb = blocks.get(i)?;
         let previous = i.checked_sub(1).and_then(|p| dated.blocks.get(p));
         let caption = previous
             .filter(|p| p.block.kind != BlockKind::Table && p.block.text.chars().count() <= 60)
@@ -426,20 +434,21 @@ fn cell_quantity(cell: &SegCell, header: &str) -> Option<Quantity> {
             _ => None,
         };
     }
-    numbers::parse_quantity(&cell.content.text)
+    cell.quantity.clone()
 }
 
 #[allow(clippy::too_many_arguments)]
-fn table_measures(
+fn table_measures<'a>(
     ctx: &DocContext,
-    dated: &DatedBlocks<'_>,
+    dated: &DatedBlocks<'a>,
     i: usize,
     lines: &[NormLine],
     unit_context: Option<&(String, f64)>,
     sections: &mut Sections,
     out: &mut Vec<Measure>,
 ) {
-    let Some(sb) = dated.blocks.get(i) else {
+    let blocks: &'a [SegBlock] = dated.blocks;
+    let Some(sb) = blocks.get(i) else {
         return;
     };
     let mut memo = Memo::new(dated.contexts.get(i).copied().unwrap_or_default());
@@ -456,7 +465,8 @@ fn table_measures(
         if cell.cell.value.is_none() && !cell.cell.text.trim().is_empty() {
             text_above.insert(cell.cell.col, cell);
         }
-        let header = cell.header_parts.join(" / ");
+        // A data cell's header is its header parts joined, made once per column.
+        let header = cell.cell.header.as_str();
         let is_label_col = (cell.cell.col as usize) < cell.label_parts.len();
         if is_label_col
             || cell
@@ -466,7 +476,7 @@ fn table_measures(
         {
             continue;
         }
-        let Some(q) = cell_quantity(cell, &header) else {
+        let Some(q) = cell_quantity(cell, header) else {
             prose_measures(
                 ctx,
                 &section,
@@ -480,10 +490,7 @@ fn table_measures(
             continue;
         };
         let col_period = cell.header_parts.iter().rev().find_map(|h| memo.period(h));
-        let row_period = cell.label_parts.iter().find_map(|l| memo.period(l));
-        let above_period = above.and_then(|a| memo.period(&a.content.text));
-        let labels = cell.label_parts.join(" / ");
-        let cumulative_word = keywords::is_cumulative(&header)
+        let cumulative_word = keywords::is_cumulative(header)
             || cell.label_parts.iter().any(|l| keywords::is_cumulative(l));
         let relative = frame.this_year.and_then(|base| {
             let header = cell
@@ -498,7 +505,11 @@ fn table_measures(
                 label: header.clone(),
             })
         });
-        let explicit = col_period.or(relative).or(row_period).or(above_period);
+        // Later sources are read only when the earlier ones name no period.
+        let explicit = col_period
+            .or(relative)
+            .or_else(|| cell.label_parts.iter().find_map(|l| memo.period(l)))
+            .or_else(|| above.and_then(|a| memo.period(&a.content.text)));
         let period = match explicit {
             Some(p) if cumulative_word && p.fy_start == p.fy_end => {
                 // `令和5年度までの累計`: the total runs from the table's first year.
@@ -551,8 +562,8 @@ fn table_measures(
             .skip(1)
             .find(|l| !l.trim().is_empty())
             .cloned();
-        let stance = stance_of(&header)
-            .or_else(|| stance_of(&labels))
+        let stance = stance_of(header)
+            .or_else(|| stance_of(&cell.label_parts.join(" / ")))
             .or_else(|| frame.caption.as_deref().and_then(stance_of))
             .or(section.stance)
             .unwrap_or(Stance::Stated);
@@ -564,7 +575,7 @@ fn table_measures(
             .header_parts
             .iter()
             .chain(cell.label_parts.iter())
-            .find_map(|t| unit_in_label(t));
+            .find_map(|t| memo.unit(t));
         let (unit, value, scale) = match (
             &q.unit,
             label_unit.as_ref().or(frame.unit.as_ref()).or(unit_context),

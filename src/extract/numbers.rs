@@ -36,6 +36,14 @@ pub struct Quantity {
 /// Surrounding white space is allowed. `None` for anything else, including
 /// "no value" marks (`-`, `―`, `…`, `－`) and ordinals (`第1回`).
 pub fn parse_quantity(text: &str) -> Option<Quantity> {
+    // Every quantity starts with a digit or a kanji numeral.
+    if !text
+        .chars()
+        .map(fold)
+        .any(|c| c.is_ascii_digit() || is_kanji_numeral(c))
+    {
+        return None;
+    }
     let orig: Vec<char> = text.chars().collect();
     let cs: Vec<char> = orig.iter().map(|&c| fold(c)).collect();
     let start = cs.iter().position(|c| !c.is_whitespace())?;
@@ -82,14 +90,15 @@ pub fn parse_quantity(text: &str) -> Option<Quantity> {
 /// `年度内に４回程度`). Ordinals (`第１回`, `1年目`), dates, times, years and
 /// numbered list markers are not quantities.
 pub fn find_quantities(text: &str) -> Vec<Quantity> {
-    let orig: Vec<char> = text.chars().collect();
-    let cs: Vec<char> = orig.iter().map(|&c| fold(c)).collect();
-    if !cs
-        .iter()
-        .any(|&c| c.is_ascii_digit() || is_kanji_numeral(c))
+    if !text
+        .chars()
+        .map(fold)
+        .any(|c| c.is_ascii_digit() || is_kanji_numeral(c))
     {
         return Vec::new();
     }
+    let orig: Vec<char> = text.chars().collect();
+    let cs: Vec<char> = orig.iter().map(|&c| fold(c)).collect();
     // A range's stated length (`R4～R7(4年間)`) belongs to the range.
     // One flag per char, not a scan of every date per position: a line
     // holding many dates and numbers would be quadratic.
@@ -131,6 +140,10 @@ pub fn find_quantities(text: &str) -> Vec<Quantity> {
 /// A unit stated once for a whole table: `（単位：千円）`, `単位:人`, `(単位 千円）`.
 /// Returns the base unit and the scale (`千円` → (`円`, 1000.0)).
 pub fn unit_statement(text: &str) -> Option<(String, f64)> {
+    // Most labels name no unit: a char search rules them out before any copy.
+    if !text.contains('位') {
+        return None;
+    }
     let cs: Vec<char> = text.chars().map(fold).collect();
     let at = (0..cs.len()).find(|&i| starts_with(&cs, i, "単位"))?;
     let mut i = skip_spaces(&cs, at + 2);
@@ -376,11 +389,30 @@ fn term(digits: &str, exp: i32) -> Option<f64> {
     if significant.len() > EXACT_DIGITS {
         return None;
     }
+    // Below 10^15 the digits are an exact f64, and so is 10^k up to 10^22:
+    // one multiplication or division then rounds once, to the very value
+    // the decimal parser gives, without formatting a string to parse.
+    if digits.len() <= EXACT_DIGITS {
+        let power = usize::try_from(exp.unsigned_abs()).ok();
+        if let (Ok(n), Some(&p)) = (
+            digits.parse::<u64>(),
+            power.and_then(|k| EXACT_POWERS_OF_TEN.get(k)),
+        ) {
+            let n = n as f64;
+            return Some(if exp >= 0 { n * p } else { n / p });
+        }
+    }
     format!("{digits}e{exp}")
         .parse::<f64>()
         .ok()
         .filter(|v| v.is_finite())
 }
+
+/// 10^0 ..= 10^22, every one exact in an f64.
+const EXACT_POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
 
 fn pow10(exp: i32) -> Option<f64> {
     term("1", exp)
@@ -733,6 +765,26 @@ mod tests {
         assert_eq!(q("999999999999999人").value, 999_999_999_999_999.0);
         assert_eq!(q("100000000000000000000円").value, 1e20);
         assert_eq!(q("0.0000000000000000000000001%").value, 1e-25);
+    }
+
+    #[test]
+    fn terms_are_the_values_the_decimal_parser_gives() {
+        let digits = [
+            "0",
+            "1",
+            "7",
+            "42",
+            "3682",
+            "123456789012345",
+            "999999999999999",
+            "00012",
+        ];
+        for d in digits {
+            for exp in -30..=30 {
+                let parsed = format!("{d}e{exp}").parse::<f64>().ok();
+                assert_eq!(term(d, exp), parsed, "{d}e{exp}");
+            }
+        }
     }
 
     #[test]

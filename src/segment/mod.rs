@@ -11,6 +11,9 @@ mod table;
 #[cfg(test)]
 mod tests;
 
+use std::rc::Rc;
+
+use crate::extract::numbers::Quantity;
 use crate::model::{Block, BlockKind, Cell};
 use crate::normalize::NormLine;
 use crate::pipeline::Budget;
@@ -36,11 +39,16 @@ pub struct SegCell {
     pub cell: Cell,
     /// Normalized cell text with positions.
     pub content: MappedText,
-    /// Header path parts, outermost first (`["取組期間累計", "目標値"]`).
-    pub header_parts: Vec<String>,
+    /// Header path parts, outermost first (`["取組期間累計", "目標値"]`);
+    /// one copy shared by the cells of a column.
+    pub header_parts: Rc<[String]>,
     /// Every row-label column of this row, left to right, carried down
-    /// through row groups (`["1 安定した…", "ジョブカフェ…"]`).
-    pub label_parts: Vec<String>,
+    /// through row groups (`["1 安定した…", "ジョブカフェ…"]`); one copy
+    /// shared by the cells of a row.
+    pub label_parts: Rc<[String]>,
+    /// Data cells only: the quantity the whole cell reads as, which gave
+    /// `cell.value` (kept so extraction does not parse the text again).
+    pub quantity: Option<Quantity>,
 }
 
 /// Segment a text document (already decoded and normalized).

@@ -3,6 +3,8 @@
 //! row labels.
 
 use std::collections::HashMap;
+use std::ops::Range;
+use std::rc::Rc;
 
 use crate::extract::numbers::{parse_quantity, Quantity};
 use crate::model::Cell;
@@ -48,14 +50,18 @@ pub(crate) fn grid_cell(field: MappedText, raw: &mut RawLines<'_>) -> Option<Gri
 
 /// Split on a separator char, keeping positions.
 pub(crate) fn split_on(text: &MappedText, sep: char) -> Vec<MappedText> {
-    let mut out = vec![MappedText::new()];
-    for (c, p) in text.text.chars().zip(text.pos.iter()) {
+    let mut out = vec![];
+    let (mut byte, mut char) = (0, 0);
+    let mut n = 0;
+    for (b, c) in text.text.char_indices() {
         if c == sep {
-            out.push(MappedText::new());
-        } else if let Some(cur) = out.last_mut() {
-            cur.push(c, *p);
+            out.push(text.slice_known(byte..b, char..n));
+            byte = b + c.len_utf8();
+            char = n + 1;
         }
+        n += 1;
     }
+    out.push(text.slice_known(byte..text.text.len(), char..n));
     out
 }
 
@@ -100,56 +106,49 @@ pub(crate) fn is_pipe_separator(fields: &[MappedText]) -> bool {
 
 /// Fields separated by runs of two or more spaces (layout-preserving PDF text).
 pub(crate) fn split_spaces(text: &MappedText) -> Vec<MappedText> {
-    let t = text.trim();
-    let chars: Vec<char> = t.text.chars().collect();
-    let mut out = vec![];
-    let mut cur = MappedText::new();
-    let mut i = 0;
-    while let Some(&c) = chars.get(i) {
-        if c.is_whitespace() {
-            let run = chars
-                .iter()
-                .skip(i)
-                .take_while(|c| c.is_whitespace())
-                .count();
-            if run >= 2 {
-                out.push(std::mem::take(&mut cur));
-                i += run;
-                continue;
-            }
-        }
-        cur.push(c, t.pos_at(i));
-        i += 1;
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
+    space_field_ranges(&text.text)
+        .into_iter()
+        .map(|(bytes, chars)| text.slice_known(bytes, chars))
+        .collect()
 }
 
 /// The texts of the fields `split_spaces` makes, without their positions.
 pub(crate) fn space_field_texts(text: &str) -> Vec<&str> {
-    let t = text.trim();
+    space_field_ranges(text)
+        .into_iter()
+        .map(|(bytes, _)| text.get(bytes).unwrap_or_default())
+        .collect()
+}
+
+/// Byte and char ranges of the fields of `text` that runs of two or more
+/// white-space chars separate, leading and trailing white space left out.
+fn space_field_ranges(text: &str) -> Vec<(Range<usize>, Range<usize>)> {
     let mut out = vec![];
-    let mut start = 0;
-    let mut chars = t.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        if !c.is_whitespace() {
-            continue;
+    // Start (byte, char) of the open field, and of the white space run after it.
+    let mut field: Option<(usize, usize)> = None;
+    let mut run: Option<(usize, usize, usize)> = None;
+    let mut n = 0;
+    for (b, c) in text.char_indices() {
+        if c.is_whitespace() {
+            match run.as_mut() {
+                Some(r) => r.2 += 1,
+                None => run = Some((b, n, 1)),
+            }
+        } else {
+            if let Some((rb, rn, len)) = run.take() {
+                if len >= 2 {
+                    if let Some((fb, fc)) = field.take() {
+                        out.push((fb..rb, fc..rn));
+                    }
+                }
+            }
+            field.get_or_insert((b, n));
         }
-        let mut end = at + c.len_utf8();
-        let mut run = 1;
-        while let Some((b, c)) = chars.next_if(|(_, c)| c.is_whitespace()) {
-            end = b + c.len_utf8();
-            run += 1;
-        }
-        if run >= 2 {
-            out.push(t.get(start..at).unwrap_or_default());
-            start = end;
-        }
+        n += 1;
     }
-    if start < t.len() {
-        out.push(t.get(start..).unwrap_or_default());
+    if let Some((fb, fc)) = field {
+        let (eb, en) = run.map_or((text.len(), n), |(rb, rn, _)| (rb, rn));
+        out.push((fb..eb, fc..en));
     }
     out
 }
@@ -345,7 +344,9 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
         }
         parts
     };
-    let column_paths: Vec<Vec<String>> = (0..width).map(|c| path(header_rows, c)).collect();
+    // Shared, not copied, by every cell of a column (and a row, below).
+    let column_paths: Vec<Rc<[String]>> = (0..width).map(|c| path(header_rows, c).into()).collect();
+    let no_parts: Rc<[String]> = Rc::from(Vec::new());
 
     let column_headers: Vec<String> = column_paths.iter().map(|p| p.join(" / ")).collect();
 
@@ -380,8 +381,8 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
                 }
             }
         }
-        let label_parts: Vec<String> = if is_header {
-            vec![]
+        let label_parts: Rc<[String]> = if is_header {
+            Rc::clone(&no_parts)
         } else {
             carried.iter().filter(|s| !s.is_empty()).cloned().collect()
         };
@@ -397,16 +398,19 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
             let (header_parts, header) = if is_header {
                 let parts = path(r + 1, c);
                 let joined = parts.join(" / ");
-                (parts, joined)
+                (parts.into(), joined)
             } else {
                 (
-                    column_paths.get(c).cloned().unwrap_or_default(),
+                    column_paths
+                        .get(c)
+                        .map_or_else(|| Rc::clone(&no_parts), Rc::clone),
                     column_headers.get(c).cloned().unwrap_or_default(),
                 )
             };
-            let (value, unit) = match q {
-                Some(q) if !is_header => (Some(q.value), q.unit),
-                _ => (None, None),
+            let quantity = q.filter(|_| !is_header);
+            let (value, unit) = match &quantity {
+                Some(q) => (Some(q.value), q.unit.clone()),
+                None => (None, None),
             };
             let start = content.pos_at(0);
             cells.push(SegCell {
@@ -427,7 +431,8 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
                 },
                 content,
                 header_parts,
-                label_parts: label_parts.clone(),
+                label_parts: Rc::clone(&label_parts),
+                quantity,
             });
         }
     }
@@ -482,14 +487,14 @@ mod tests {
         assert!(text.starts_with("項目\t指標\t累計\t\t今年度\t\n"));
         let c = at(&cells, 2, 3);
         assert_eq!(c.cell.header, "累計 / 実績");
-        assert_eq!(c.header_parts, vec!["累計", "実績"]);
+        assert_eq!(*c.header_parts, ["累計", "実績"]);
         assert_eq!(c.cell.value, Some(3682.0));
         assert_eq!(c.cell.table_id, 7);
         assert_eq!(at(&cells, 2, 5).cell.header, "今年度 / 進捗率");
         assert_eq!(at(&cells, 2, 4).cell.header, "今年度 / 実績");
         let d = at(&cells, 3, 2);
         assert_eq!(d.cell.row_label, "A群");
-        assert_eq!(d.label_parts, vec!["A群", "登録数"]);
+        assert_eq!(*d.label_parts, ["A群", "登録数"]);
         assert_eq!(at(&cells, 4, 3).cell.row_label, "B群");
         let h = at(&cells, 1, 2);
         assert!(h.cell.is_header);
@@ -543,8 +548,8 @@ mod tests {
     fn new_group_resets_deeper_labels() {
         let g = grid_from("款\t項\t額\n1 市税\t\t100\n\t1 市民税\t60\n2 譲与税\t\t40");
         let (cells, _) = grid_to_cells("d", 1, g);
-        assert_eq!(at(&cells, 2, 2).label_parts, vec!["1 市税", "1 市民税"]);
-        assert_eq!(at(&cells, 3, 2).label_parts, vec!["2 譲与税"]);
+        assert_eq!(*at(&cells, 2, 2).label_parts, ["1 市税", "1 市民税"]);
+        assert_eq!(*at(&cells, 3, 2).label_parts, ["2 譲与税"]);
     }
 
     #[test]

@@ -263,7 +263,7 @@ fn tab_table_with_spanning_headers_and_carried_labels() {
     assert_eq!(cell(t, 3, 6).cell.header, "今年度 / 進捗率");
     let c = cell(t, 3, 3);
     assert_eq!(c.cell.row_label, "1 就職");
-    assert_eq!(c.label_parts, vec!["1 就職", "登録数"]);
+    assert_eq!(*c.label_parts, ["1 就職", "登録数"]);
     assert_eq!(c.cell.value, Some(14317.0));
     assert_eq!(
         (c.cell.line, c.cell.line_col, c.cell.raw.as_str()),
@@ -396,7 +396,7 @@ fn delimited_file_is_one_table() {
         (3, Some(1000.0), "R6")
     );
     let c = cell(t, 2, 3);
-    assert_eq!(c.label_parts, vec!["1 市税", "1 市民税"]);
+    assert_eq!(*c.label_parts, ["1 市税", "1 市民税"]);
     assert!(segment_delimited("d", &doc("\n \n"), b',').is_empty());
     let tsv = segment_delimited("d", &doc("a\tb\n1\t2"), b'\t');
     assert_eq!(cell(&tsv[0], 1, 1).cell.header, "b");
