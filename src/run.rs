@@ -528,6 +528,38 @@ struct Built {
     problems: Vec<String>,
 }
 
+/// Where built batches go, in order: the output files, and what the
+/// report, the summary and the cache index need of them.
+struct Sink {
+    writer: write::OutWriter,
+    documents: Vec<Document>,
+    findings: Vec<Finding>,
+    measures: u64,
+    dates: u64,
+    reparsed: usize,
+    seen: Vec<Seen>,
+    live_batches: Vec<String>,
+    cache_problems: Vec<String>,
+}
+
+impl Sink {
+    fn take_all(&mut self, built: Vec<Result<Built>>) -> Result<()> {
+        for b in built {
+            let b = b?;
+            self.writer.append(&b.entry.encoded, &b.entry.findings)?;
+            self.measures += b.entry.measures;
+            self.dates += b.entry.dates;
+            self.reparsed += b.reparsed;
+            self.documents.extend(b.entry.documents);
+            self.findings.extend(b.entry.findings);
+            self.seen.extend(b.seen);
+            self.live_batches.extend(b.key);
+            self.cache_problems.extend(b.problems);
+        }
+        Ok(())
+    }
+}
+
 /// What a batch's cache entry depends on besides its inputs.
 fn run_fingerprint(config: &Config) -> String {
     format!("{config:?}")
@@ -700,44 +732,58 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
     };
     let cache = options.cache.as_deref().map(Cache::open);
     let fingerprint = run_fingerprint(&options.config);
-    let mut writer = write::OutWriter::begin(&options.out, &options.write)?;
-    let (mut documents, mut findings) = (Vec::new(), Vec::new());
-    let (mut measures, mut dates, mut reparsed) = (0u64, 0u64, 0usize);
-    let (mut seen, mut live_batches) = (Vec::new(), Vec::new());
+    let mut sink = Sink {
+        writer: write::OutWriter::begin(&options.out, &options.write)?,
+        documents: Vec::new(),
+        findings: Vec::new(),
+        measures: 0,
+        dates: 0,
+        reparsed: 0,
+        seen: Vec::new(),
+        live_batches: Vec::new(),
+        cache_problems: Vec::new(),
+    };
     // A few batches at a time, in parallel (documents within a batch are
     // parallel too): enough to keep every thread busy, few enough that
-    // memory stays a handful of batches.
+    // memory stays a handful of batches. One window is written out while
+    // the next is built.
     let window = 2 * rayon::current_num_threads().max(1);
     let ranges: Vec<&[Unit]> = plan
         .iter()
         .map(|r| units.get(r.clone()).unwrap_or(&[]))
         .collect();
-    for group in ranges.chunks(window) {
-        let built: Vec<Result<Built>> = group
+    let build = |group: &[&[Unit]]| -> Vec<Result<Built>> {
+        group
             .par_iter()
             .map(|units| build_batch(units, options, cache.as_ref(), &fingerprint, &bar))
-            .collect();
-        for b in built {
-            let b = b?;
-            writer.append(&b.entry.encoded, &b.entry.findings)?;
-            measures += b.entry.measures;
-            dates += b.entry.dates;
-            reparsed += b.reparsed;
-            documents.extend(b.entry.documents);
-            findings.extend(b.entry.findings);
-            seen.extend(b.seen);
-            live_batches.extend(b.key);
-            if let Some(dir) = options.cache.as_deref() {
-                for p in b.problems {
-                    problems.push(InputProblem {
-                        display: dir.to_string_lossy().into_owned(),
-                        message: p,
-                    });
-                }
-            }
-        }
+            .collect()
+    };
+    let mut pending: Vec<Result<Built>> = Vec::new();
+    for group in ranges.chunks(window) {
+        let ready = std::mem::take(&mut pending);
+        let (written, built) = rayon::join(|| sink.take_all(ready), || build(group));
+        written?;
+        pending = built;
     }
+    sink.take_all(pending)?;
     bar.finish_and_clear();
+    let Sink {
+        writer,
+        documents,
+        findings,
+        measures,
+        dates,
+        reparsed,
+        seen,
+        live_batches,
+        cache_problems,
+    } = sink;
+    if let Some(dir) = options.cache.as_deref() {
+        problems.extend(cache_problems.into_iter().map(|message| InputProblem {
+            display: dir.to_string_lossy().into_owned(),
+            message,
+        }));
+    }
     let report = report::render(&documents, &findings);
     writer.finish(&report)?;
     let mut summary = summarize(&documents, &findings, measures, dates, &problems);
