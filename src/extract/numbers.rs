@@ -3,6 +3,7 @@
 // OWNER: helper "numbers+dates". Interface below is fixed; fill in the bodies.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use super::dates::{find_dates, DateContext};
@@ -44,8 +45,7 @@ pub fn parse_quantity(text: &str) -> Option<Quantity> {
     {
         return None;
     }
-    let orig: Vec<char> = text.chars().collect();
-    let cs: Vec<char> = orig.iter().map(|&c| fold(c)).collect();
+    let cs: Vec<char> = text.chars().map(fold).collect();
     let start = cs.iter().position(|c| !c.is_whitespace())?;
     let end = cs
         .iter()
@@ -83,7 +83,11 @@ pub fn parse_quantity(text: &str) -> Option<Quantity> {
     if k != end {
         return None;
     }
-    build(&orig, start, end, neg, approx, &reading, &tail)
+    // The whole text is one quantity: its printed form is the text, trimmed.
+    let raw = text
+        .trim_matches(|c: char| fold(c).is_whitespace())
+        .to_string();
+    build(raw, neg, approx, &reading, &tail, start..end)
 }
 
 /// Quantities that carry a unit inside running prose (`104機関`, `６団体`,
@@ -625,13 +629,12 @@ fn read_tail(cs: &[char], j: usize, reading: &Reading, whole: bool) -> Option<Ta
 }
 
 fn build(
-    orig: &[char],
-    start: usize,
-    end: usize,
+    raw: String,
     neg: bool,
     approx: bool,
     reading: &Reading,
     tail: &Tail,
+    span: Range<usize>,
 ) -> Option<Quantity> {
     let s = tail.exp;
     // Each part is rounded once from its printed digits, so the sums stay exact.
@@ -672,9 +675,9 @@ fn build(
         scale: pow10(s)?,
         decimals,
         approx,
-        start,
-        end,
-        raw: orig.get(start..end)?.iter().collect(),
+        start: span.start,
+        end: span.end,
+        raw,
     })
 }
 
@@ -749,7 +752,8 @@ fn prose_quantity(
         approx = true;
         end = after;
     }
-    build(orig, start, end, neg, approx, &reading, &tail)
+    let raw = orig.get(start..end)?.iter().collect();
+    build(raw, neg, approx, &reading, &tail, start..end)
 }
 
 #[cfg(test)]

@@ -97,8 +97,9 @@ pub(crate) fn is_page_marker(chars: &[char]) -> bool {
 
 /// Rules and punctuation runs (`----`, `====`, `・・・`, `* * *`) with no text.
 pub(crate) fn is_punctuation_only(chars: &[char]) -> bool {
-    let visible = chars.iter().filter(|c| !c.is_whitespace()).count();
-    visible >= 3 && !chars.iter().any(|c| c.is_alphanumeric())
+    // Text lines fail at their first letter; counting first walked them whole.
+    !chars.iter().any(|c| c.is_alphanumeric())
+        && chars.iter().filter(|c| !c.is_whitespace()).count() >= 3
 }
 
 /// Byte offsets of each char of recently used source lines, so that cells
