@@ -302,14 +302,13 @@ fn shards_split_the_inputs_and_cover_them_all() {
 }
 
 /// Generated documents through the per-document pipeline and the checks.
-fn findings_by_file(
-    seed: u64,
-    inject: usize,
-    docs: usize,
-) -> (
+/// Findings by file, and the (file, line, check) of every injection.
+type FindingsAndInjections = (
     BTreeMap<String, Vec<planfacts::model::Finding>>,
     Vec<(String, u32, String)>,
-) {
+);
+
+fn findings_by_file(seed: u64, inject: usize, docs: usize) -> FindingsAndInjections {
     let tmp = tempfile::tempdir().unwrap();
     let corpus = generate::write_corpus(tmp.path(), &GenOptions { docs, seed, inject }).unwrap();
     let manifest = generate::read_manifest(&corpus.manifest).unwrap();

@@ -75,7 +75,7 @@ fn mutate_number(figure: &str) -> String {
         let chars: Vec<char> = int.chars().collect();
         let mut s = String::new();
         for (i, c) in chars.iter().enumerate() {
-            if i > 0 && (chars.len() - i) % 3 == 0 {
+            if i > 0 && (chars.len() - i).is_multiple_of(3) {
                 s.push(',');
             }
             s.push(*c);

@@ -100,7 +100,7 @@ pub fn is_code_header(text: &str) -> bool {
 
 /// The unit an indicator's name implies when the figure prints none.
 pub fn unit_from_indicator(indicator: &str) -> Option<&'static str> {
-    let name = indicator.trim_end_matches(|c: char| c == ')' || c == '）');
+    let name = indicator.trim_end_matches([')', '）']);
     if name.ends_with("件数") {
         Some("件")
     } else if ["者数", "人数", "人口", "生数", "員数"]

@@ -83,7 +83,7 @@ impl<'a> DatedBlocks<'a> {
                 .iter()
                 .chain(cells.iter().flatten())
                 .filter_map(|d| d.era)
-                .last()
+                .next_back()
             {
                 era = Some(e);
             }

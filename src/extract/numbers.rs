@@ -243,18 +243,20 @@ const KNOWN_UNITS: &[&str] = &[
     "分野", "路線", "便", "km²",
 ];
 
+/// Units starting with one char: each unit's chars and the unit.
+type UnitsStartingWith = Vec<(Vec<char>, &'static str)>;
+
 /// `KNOWN_UNITS` by first char: unit matching runs at every number.
-static UNITS_BY_FIRST_CHAR: LazyLock<HashMap<char, Vec<(Vec<char>, &'static str)>>> =
-    LazyLock::new(|| {
-        let mut map: HashMap<char, Vec<(Vec<char>, &'static str)>> = HashMap::new();
-        for w in KNOWN_UNITS {
-            let chars: Vec<char> = w.chars().collect();
-            if let Some(&c) = chars.first() {
-                map.entry(c).or_default().push((chars, w));
-            }
+static UNITS_BY_FIRST_CHAR: LazyLock<HashMap<char, UnitsStartingWith>> = LazyLock::new(|| {
+    let mut map: HashMap<char, UnitsStartingWith> = HashMap::new();
+    for w in KNOWN_UNITS {
+        let chars: Vec<char> = w.chars().collect();
+        if let Some(&c) = chars.first() {
+            map.entry(c).or_default().push((chars, w));
         }
-        map
-    });
+    }
+    map
+});
 
 /// Unit + following char that together spell another word (`本市` = "this
 /// city", `日本`), so the number before them is not a count of that unit.
