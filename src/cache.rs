@@ -70,6 +70,49 @@ struct BatchHead {
 
 const INDEX: &str = "index.tsv";
 
+/// What the last successful cached run wrote (see [`LastRun`]).
+const LAST_RUN: &str = "last_run.json";
+
+/// The last successful cached run: its batches, how it wrote them, the
+/// files it left in `out/` and its summary. When a run finds the same
+/// batches and `out/` still holding exactly those files, nothing needs
+/// writing: a quiet night keeps `out/` as it is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LastRun {
+    pub batches: Vec<String>,
+    pub csv_bom: bool,
+    /// Each file of `out/`: name, bytes, modification time (ns since the epoch).
+    pub files: Vec<(String, u64, u128)>,
+    pub documents: usize,
+    pub failed: usize,
+    pub partial: usize,
+    pub measures: usize,
+    pub dates: usize,
+    pub findings: Vec<(crate::model::Severity, usize)>,
+}
+
+impl LastRun {
+    /// The files of `out` as [`LastRun::files`] lists them, sorted by name.
+    pub fn files_of(out: &Path) -> std::io::Result<Vec<(String, u64, u128)>> {
+        let mut files = Vec::new();
+        for entry in fs::read_dir(out)? {
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            let modified = meta
+                .modified()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            files.push((
+                entry.file_name().to_string_lossy().into_owned(),
+                meta.len(),
+                modified,
+            ));
+        }
+        files.sort();
+        Ok(files)
+    }
+}
+
 /// A fingerprint of the running program: a parser changed without a
 /// version bump (any rebuild) must not be served results of the old one.
 /// The executable's path, size and modification time, not its bytes: with
@@ -185,6 +228,25 @@ impl Cache {
         h.finalize().to_hex().to_string()
     }
 
+    /// The record of the last successful cached run, if readable.
+    pub fn last_run(&self) -> Option<LastRun> {
+        let text = fs::read(self.dir.join(LAST_RUN)).ok()?;
+        serde_json::from_slice(&text).ok()
+    }
+
+    /// Record `run` as the last successful one (written aside and renamed).
+    pub fn record_run(&self, run: &LastRun) -> Result<()> {
+        fs::create_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
+        let path = self.dir.join(LAST_RUN);
+        let tmp = self
+            .dir
+            .join(format!("{LAST_RUN}.tmp{}", std::process::id()));
+        let bytes = serde_json::to_vec(run)
+            .map_err(|e| Error::Other(format!("cannot encode {LAST_RUN}: {e}")))?;
+        fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+        fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+    }
+
     fn batch_dir(&self) -> PathBuf {
         self.dir.join("batches")
     }
@@ -236,20 +298,8 @@ impl Cache {
         fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
     }
 
-    /// Compare this run's inputs with the last run's, record them as the new
-    /// index and delete the entries no input uses any more (document
-    /// entries not in `seen`, batch entries not in `batches`). Call after
-    /// the outputs were written, so that a failed run leaves the old index.
-    pub fn finish(self, seen: &[Seen], batches: &[String]) -> Result<ChangeStats> {
-        let live_batches: BTreeSet<String> = batches.iter().map(|k| format!("{k}.bin")).collect();
-        if let Ok(entries) = fs::read_dir(self.batch_dir()) {
-            for entry in entries.flatten() {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if !live_batches.contains(&name) {
-                    let _ = fs::remove_file(entry.path());
-                }
-            }
-        }
+    /// How this run's inputs compare with the last run's.
+    pub fn compare(&self, seen: &[Seen]) -> ChangeStats {
         let mut stats = ChangeStats::default();
         let current: BTreeSet<&str> = seen.iter().map(|s| s.path.as_str()).collect();
         for s in seen {
@@ -265,6 +315,24 @@ impl Cache {
             .keys()
             .filter(|p| !current.contains(p.as_str()))
             .count();
+        stats
+    }
+
+    /// Compare this run's inputs with the last run's, record them as the new
+    /// index and delete the entries no input uses any more (document
+    /// entries not in `seen`, batch entries not in `batches`). Call after
+    /// the outputs were written, so that a failed run leaves the old index.
+    pub fn finish(self, seen: &[Seen], batches: &[String]) -> Result<ChangeStats> {
+        let live_batches: BTreeSet<String> = batches.iter().map(|k| format!("{k}.bin")).collect();
+        if let Ok(entries) = fs::read_dir(self.batch_dir()) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if !live_batches.contains(&name) {
+                    let _ = fs::remove_file(entry.path());
+                }
+            }
+        }
+        let stats = self.compare(seen);
         let live: BTreeSet<&str> = seen.iter().map(|s| s.key.as_str()).collect();
         for (_, key) in self.previous.values() {
             if !live.contains(key.as_str()) {

@@ -150,6 +150,12 @@ fn report(summary: &RunSummary, out: &std::path::Path, fail_on: Option<FailOn>) 
         count(Severity::Info),
         out.display()
     );
+    if summary.out_kept {
+        eprintln!(
+            "nothing changed since the last run: {} kept as it was",
+            out.display()
+        );
+    }
     if let Some(c) = &summary.changes {
         eprintln!(
             "inputs: {} new, {} changed, {} unchanged, {} removed; {} parsed, {} from the cache",

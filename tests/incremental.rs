@@ -114,7 +114,9 @@ fn incremental_run_is_byte_identical_to_a_full_rebuild() {
         );
     }
 
-    // Nothing changed: nothing is parsed, and the outputs stay the same.
+    assert!(!second.out_kept);
+
+    // Nothing changed: nothing is parsed or written, the outputs stay.
     let third = run::run(&options(&docs, &nightly, true, None)).unwrap();
     assert_eq!(
         changes(&third),
@@ -123,6 +125,30 @@ fn incremental_run_is_byte_identical_to_a_full_rebuild() {
             ..ChangeStats::default()
         }
     );
+    assert!(third.out_kept);
+    assert_eq!(
+        (third.documents, third.measures, &third.findings),
+        (second.documents, second.measures, &second.findings)
+    );
+    assert_eq!(files(&nightly), a);
+
+    // Someone edited a dataset: it is written again, from the cache.
+    let measures = nightly.join("measures.csv");
+    let mut edited = fs::read(&measures).unwrap();
+    edited.extend_from_slice(b"x\n");
+    fs::write(&measures, edited).unwrap();
+    let fourth = run::run(&options(&docs, &nightly, true, None)).unwrap();
+    assert!(!fourth.out_kept);
+    assert_eq!(changes(&fourth).reparsed, 0);
+    assert_eq!(files(&nightly), a);
+
+    // Other check settings: the findings are made again.
+    let mut stricter = options(&docs, &nightly, true, None);
+    stricter.config = Config::from_toml("[checks.period_length]\nenabled = false\n").unwrap();
+    let fifth = run::run(&stricter).unwrap();
+    assert!(!fifth.out_kept);
+    let back = run::run(&options(&docs, &nightly, true, None)).unwrap();
+    assert!(!back.out_kept);
     assert_eq!(files(&nightly), a);
 }
 
@@ -142,9 +168,12 @@ fn a_damaged_cache_costs_a_reparse_not_a_wrong_answer() {
     run::run(&options(&corpus.docs_dir, &out, true, None)).unwrap();
     let before = files(&out);
     let cache_dir = cache::dir_for(&out);
-    // Damaged batch entries: the documents come from their own entries.
+    // Damaged batch entries (and record of the last run, which would
+    // otherwise keep out/ as it is): the documents come from their entries.
     assert!(scribble(&cache_dir.join("batches")) >= 1);
+    fs::write(cache_dir.join("last_run.json"), b"{ not json").unwrap();
     let again = run::run(&options(&corpus.docs_dir, &out, true, None)).unwrap();
+    assert!(!again.out_kept);
     assert_eq!(
         changes(&again),
         ChangeStats {
@@ -156,6 +185,7 @@ fn a_damaged_cache_costs_a_reparse_not_a_wrong_answer() {
     // Every entry damaged: everything is parsed again.
     assert_eq!(scribble(&cache_dir.join("entries")), 12);
     scribble(&cache_dir.join("batches"));
+    fs::write(cache_dir.join("last_run.json"), b"").unwrap();
     let again = run::run(&options(&corpus.docs_dir, &out, true, None)).unwrap();
     assert_eq!(
         changes(&again),
