@@ -522,7 +522,9 @@ pub fn check_all(data: &Datasets, config: &Config) -> Vec<Finding> {
 
 /// One batch of documents, ready for the output files.
 struct Built {
-    /// The batch's cache key, when the cache is on.
+    /// The batch's cache key, when the batch is in the cache (a batch with
+    /// a document cut short by the time limit is not: a later night may
+    /// finish it, so such a night is never "nothing changed" either).
     key: Option<String>,
     entry: BatchEntry,
     seen: Vec<Seen>,
@@ -662,12 +664,12 @@ fn build_batch(
         documents: data.documents,
         findings: data.findings,
     };
-    if let (Some(cache), Some(key), true) = (cache, &key, keep) {
-        if let Err(e) = cache.store_batch(key, &built.entry) {
-            built.problems.push(format!("cache not updated: {e}"));
+    if let (Some(cache), Some(key), true) = (cache, key, keep) {
+        match cache.store_batch(&key, &built.entry) {
+            Ok(()) => built.key = Some(key),
+            Err(e) => built.problems.push(format!("cache not updated: {e}")),
         }
     }
-    built.key = key;
     Ok(built)
 }
 
