@@ -409,3 +409,27 @@ fn every_injected_inconsistency_is_found_at_its_line() {
         }
     }
 }
+
+#[test]
+fn a_night_cut_short_by_the_time_limit_is_never_nothing_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = generate::write_corpus(
+        &tmp.path().join("corpus"),
+        &GenOptions {
+            docs: 3,
+            seed: 2,
+            inject: 0,
+        },
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let mut hurried = options(&corpus.docs_dir, &out, true, None);
+    hurried.max_doc_seconds = 1e-9;
+    let first = run::run(&hurried).unwrap();
+    assert_eq!(first.failed, 3, "every document runs out of time");
+    let second = run::run(&hurried).unwrap();
+    assert!(!second.out_kept);
+    assert_eq!(changes(&second).reparsed, 3, "a later night tries again");
+    let relaxed = run::run(&options(&corpus.docs_dir, &out, true, None)).unwrap();
+    assert_eq!((relaxed.failed, relaxed.out_kept), (0, false));
+}
