@@ -44,6 +44,25 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// A generated corpus in `<dir>/corpus`.
+fn corpus(dir: &Path, docs: usize, seed: u64, inject: usize) -> generate::CorpusSummary {
+    generate::write_corpus(&dir.join("corpus"), &GenOptions { docs, seed, inject }).unwrap()
+}
+
+/// The incremental run's files are the full rebuild's, byte for byte.
+fn assert_same_files(incremental: &BTreeMap<String, Vec<u8>>, full: &BTreeMap<String, Vec<u8>>) {
+    assert_eq!(
+        incremental.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in incremental {
+        assert!(
+            bytes == &full[name],
+            "{name} differs between the incremental run and the full rebuild"
+        );
+    }
+}
+
 fn write_doc(docs: &Path, doc: &generate::GeneratedDoc) -> PathBuf {
     let path = docs.join(&doc.file);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -58,15 +77,7 @@ fn changes(summary: &RunSummary) -> ChangeStats {
 #[test]
 fn incremental_run_is_byte_identical_to_a_full_rebuild() {
     let tmp = tempfile::tempdir().unwrap();
-    let corpus = generate::write_corpus(
-        &tmp.path().join("corpus"),
-        &GenOptions {
-            docs: 40,
-            seed: 21,
-            inject: 4,
-        },
-    )
-    .unwrap();
+    let corpus = corpus(tmp.path(), 40, 21, 4);
     let docs = corpus.docs_dir.clone();
     let nightly = tmp.path().join("out");
 
@@ -106,13 +117,7 @@ fn incremental_run_is_byte_identical_to_a_full_rebuild() {
     assert!(rebuilt.changes.is_none());
     assert_eq!(second.documents, rebuilt.documents);
     let (a, b) = (files(&nightly), files(&full));
-    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
-    for (name, bytes) in &a {
-        assert!(
-            bytes == &b[name],
-            "{name} differs between the incremental run and the full rebuild"
-        );
-    }
+    assert_same_files(&a, &b);
 
     assert!(!second.out_kept);
 
@@ -155,15 +160,7 @@ fn incremental_run_is_byte_identical_to_a_full_rebuild() {
 #[test]
 fn a_damaged_cache_costs_a_reparse_not_a_wrong_answer() {
     let tmp = tempfile::tempdir().unwrap();
-    let corpus = generate::write_corpus(
-        &tmp.path().join("corpus"),
-        &GenOptions {
-            docs: 12,
-            seed: 4,
-            inject: 0,
-        },
-    )
-    .unwrap();
+    let corpus = corpus(tmp.path(), 12, 4, 0);
     let out = tmp.path().join("out");
     run::run(&options(&corpus.docs_dir, &out, true, None)).unwrap();
     let before = files(&out);
@@ -219,15 +216,7 @@ fn scribble(dir: &Path) -> usize {
 #[test]
 fn a_night_over_many_batches_rebuilds_only_what_changed() {
     let tmp = tempfile::tempdir().unwrap();
-    let corpus = generate::write_corpus(
-        &tmp.path().join("corpus"),
-        &GenOptions {
-            docs: 700,
-            seed: 5,
-            inject: 3,
-        },
-    )
-    .unwrap();
+    let corpus = corpus(tmp.path(), 700, 5, 3);
     let docs = corpus.docs_dir.clone();
     let listed = |docs: &Path| -> Vec<(String, u64)> {
         let (files, _) = run::collect_inputs(&[docs.to_path_buf()]);
@@ -273,13 +262,7 @@ fn a_night_over_many_batches_rebuilds_only_what_changed() {
     let full = tmp.path().join("full");
     run::run(&options(&docs, &full, false, None)).unwrap();
     let (a, b) = (files(&nightly), files(&full));
-    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
-    for (name, bytes) in &a {
-        assert!(
-            bytes == &b[name],
-            "{name} differs between the incremental run and the full rebuild"
-        );
-    }
+    assert_same_files(&a, &b);
     // `planfacts check` batches the rows it reads back the same way.
     run::recheck(&full, &Config::default(), &WriteOptions::default()).unwrap();
     assert!(files(&full) == b, "check rewrote the datasets differently");
@@ -292,15 +275,7 @@ fn a_night_over_many_batches_rebuilds_only_what_changed() {
 #[test]
 fn shards_split_the_inputs_and_cover_them_all() {
     let tmp = tempfile::tempdir().unwrap();
-    let corpus = generate::write_corpus(
-        &tmp.path().join("corpus"),
-        &GenOptions {
-            docs: 30,
-            seed: 8,
-            inject: 0,
-        },
-    )
-    .unwrap();
+    let corpus = corpus(tmp.path(), 30, 8, 0);
     let whole = tmp.path().join("whole");
     run::run(&options(&corpus.docs_dir, &whole, false, None)).unwrap();
     let all: BTreeSet<String> = write::read_out(&whole)
@@ -416,15 +391,7 @@ fn every_injected_inconsistency_is_found_at_its_line() {
 #[test]
 fn a_night_cut_short_by_the_time_limit_is_never_nothing_changed() {
     let tmp = tempfile::tempdir().unwrap();
-    let corpus = generate::write_corpus(
-        &tmp.path().join("corpus"),
-        &GenOptions {
-            docs: 3,
-            seed: 2,
-            inject: 0,
-        },
-    )
-    .unwrap();
+    let corpus = corpus(tmp.path(), 3, 2, 0);
     let out = tmp.path().join("out");
     let mut hurried = options(&corpus.docs_dir, &out, true, None);
     hurried.max_doc_seconds = 1e-9;
