@@ -21,13 +21,8 @@ pub const MAX_BYTES: u64 = 64 << 20;
 /// prefix so that batch boundaries are independent of `--shard` shares
 /// (which hash the bare path): a shard must still get boundaries.
 fn ends_batch(path: &str) -> bool {
-    let mut h = blake3::Hasher::new();
-    h.update(b"planfacts batch boundary\0");
-    h.update(path.as_bytes());
-    let hash = h.finalize();
-    let mut first = [0u8; 8];
-    first.copy_from_slice(hash.as_bytes().get(..8).unwrap_or(&[0; 8]));
-    u64::from_le_bytes(first) % TARGET_DOCS == 0
+    crate::cache::hash64(&[b"planfacts batch boundary\0", path.as_bytes()])
+        .is_multiple_of(TARGET_DOCS)
 }
 
 /// Cut documents, given in output order as (path, input bytes), into

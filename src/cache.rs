@@ -178,6 +178,18 @@ pub fn content_hash(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex().to_string()
 }
 
+/// The first 8 bytes (little-endian) of the BLAKE3 hash of `parts` fed in
+/// order: a well-spread number for shares, batch boundaries and ids.
+pub fn hash64(parts: &[&[u8]]) -> u64 {
+    let mut h = blake3::Hasher::new();
+    for part in parts {
+        h.update(part);
+    }
+    let mut first = [0u8; 8];
+    first.copy_from_slice(h.finalize().as_bytes().get(..8).unwrap_or(&[0; 8]));
+    u64::from_le_bytes(first)
+}
+
 #[derive(Debug)]
 pub struct Cache {
     dir: PathBuf,
@@ -200,22 +212,12 @@ impl Cache {
 
     /// The entry key of `path` with content `content` under this build.
     pub fn key(path: &str, content: &str) -> String {
-        let mut h = blake3::Hasher::new();
-        for part in [
-            FORMAT,
-            env!("CARGO_PKG_VERSION"),
-            BUILD.as_str(),
-            path,
-            content,
-        ] {
-            h.update(&(part.len() as u64).to_le_bytes());
-            h.update(part.as_bytes());
-        }
-        h.finalize().to_hex().to_string()
+        Self::batch_key(&[path, content])
     }
 
     /// The key of a batch entry: everything the batch's bytes depend on,
-    /// given as `parts` (inputs, settings), under this build.
+    /// given as `parts` (inputs, settings), under this build. Each part is
+    /// length-prefixed, so parts cannot shift into one another.
     pub fn batch_key(parts: &[&str]) -> String {
         let mut h = blake3::Hasher::new();
         for part in [FORMAT, env!("CARGO_PKG_VERSION"), BUILD.as_str()]

@@ -138,10 +138,7 @@ pub struct Shard {
 
 impl Shard {
     pub fn owns(&self, path: &str) -> bool {
-        let hash = blake3::hash(path.as_bytes());
-        let mut first = [0u8; 8];
-        first.copy_from_slice(hash.as_bytes().get(..8).unwrap_or(&[0; 8]));
-        u64::from_le_bytes(first) % u64::from(self.count) == u64::from(self.index)
+        cache::hash64(&[path.as_bytes()]) % u64::from(self.count) == u64::from(self.index)
     }
 }
 
@@ -470,13 +467,12 @@ fn parse_readable(
 /// of document `doc_id`: the same finding keeps its id from night to night,
 /// whatever other documents do.
 pub fn finding_id(doc_id: &str, index: usize) -> u64 {
-    let mut h = blake3::Hasher::new();
-    h.update(b"planfacts finding\0");
-    h.update(doc_id.as_bytes());
-    h.update(&(index as u64).to_le_bytes());
-    let mut first = [0u8; 8];
-    first.copy_from_slice(h.finalize().as_bytes().get(..8).unwrap_or(&[0; 8]));
-    (u64::from_le_bytes(first) & ((1 << 53) - 1)).max(1)
+    let hash = cache::hash64(&[
+        b"planfacts finding\0",
+        doc_id.as_bytes(),
+        &(index as u64).to_le_bytes(),
+    ]);
+    (hash & ((1 << 53) - 1)).max(1)
 }
 
 /// The checks over one document, findings numbered.
@@ -855,20 +851,21 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
     writer.finish(&report)?;
     let mut summary = summarize(&documents, &findings, measures, dates, &problems);
     if let (Some(cache), Some(dir)) = (cache, options.cache.as_deref()) {
-        let record = LastRun {
-            batches: live_batches.clone(),
-            csv_bom: options.write.csv_bom,
-            files: Vec::new(),
-            documents: summary.documents,
-            failed: summary.failed,
-            partial: summary.partial,
-            measures: summary.measures,
-            dates: summary.dates,
-            findings: summary.findings.iter().map(|(s, n)| (*s, *n)).collect(),
-        };
         let recorded = LastRun::files_of(&options.out)
             .map_err(|e| Error::io(&options.out, e))
-            .and_then(|files| cache.record_run(&LastRun { files, ..record }));
+            .and_then(|files| {
+                cache.record_run(&LastRun {
+                    batches: live_batches.clone(),
+                    csv_bom: options.write.csv_bom,
+                    files,
+                    documents: summary.documents,
+                    failed: summary.failed,
+                    partial: summary.partial,
+                    measures: summary.measures,
+                    dates: summary.dates,
+                    findings: summary.findings.iter().map(|(s, n)| (*s, *n)).collect(),
+                })
+            });
         if let Err(e) = recorded {
             summary
                 .input_problems

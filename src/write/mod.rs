@@ -114,8 +114,11 @@ pub fn encode_batch(data: &Datasets) -> Result<EncodedBatch> {
 /// `datapackage.json` can list both without reading the file again.
 struct Hashing<W> {
     inner: W,
-    digest: Arc<Mutex<(Sha256, u64)>>,
+    digest: Digest256,
 }
+
+/// A running SHA-256 and byte count, shared with whoever owns the writer.
+type Digest256 = Arc<Mutex<(Sha256, u64)>>;
 
 impl<W: Write> Write for Hashing<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -130,8 +133,6 @@ impl<W: Write> Write for Hashing<W> {
         self.inner.flush()
     }
 }
-
-type Digest256 = Arc<Mutex<(Sha256, u64)>>;
 
 fn hashing_file(path: &Path) -> Result<(Hashing<BufWriter<File>>, Digest256)> {
     let file = File::create(path).map_err(|e| Error::io(path, e))?;
@@ -273,12 +274,11 @@ impl OutWriter {
 /// Split `data` into batches of documents with [`crate::batch::plan`], in
 /// document order; each batch holds the rows of its documents.
 fn batches_of(data: &Datasets) -> Vec<Datasets> {
-    let sizes: Vec<(String, u64)> = data
-        .documents
-        .iter()
-        .map(|d| (d.source_path.clone(), d.bytes))
-        .collect();
-    let plan = crate::batch::plan(sizes.iter().map(|(p, b)| (p.as_str(), *b)));
+    let plan = crate::batch::plan(
+        data.documents
+            .iter()
+            .map(|d| (d.source_path.as_str(), d.bytes)),
+    );
     let mut batch_of = std::collections::HashMap::new();
     for (i, range) in plan.iter().enumerate() {
         for doc in data.documents.get(range.clone()).unwrap_or(&[]) {
