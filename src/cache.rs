@@ -19,13 +19,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::{DocOutput, Document, Finding};
-use crate::write::{Bytes, EncodedBatch};
+use crate::write::{Bytes, CsvPart, EncodedBatch};
 
 /// Bumped whenever the entry encoding or what a key covers changes.
 const FORMAT: &str = "planfacts-cache-2";
@@ -36,7 +38,7 @@ const MAGIC: &[u8; 4] = b"PFC2";
 const BATCH_MAGIC: &[u8; 4] = b"PFB2";
 
 /// One batch as written, with what the report and the summary need.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct BatchEntry {
     pub encoded: EncodedBatch,
     pub documents: Vec<Document>,
@@ -259,7 +261,7 @@ impl Cache {
 
     /// The cached batch for `key`, if present and intact.
     pub fn load_batch(&self, key: &str) -> Option<BatchEntry> {
-        decode_batch(fs::read(self.batch_path(key)).ok()?)
+        open_batch(&self.batch_path(key)).ok().flatten()
     }
 
     /// Keep `entry` under `key`, written aside and renamed.
@@ -268,9 +270,8 @@ impl Cache {
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let path = self.batch_path(key);
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        fs::File::create(&tmp)
-            .and_then(|f| write_batch(entry, &mut std::io::BufWriter::new(f)))
-            .map_err(|e| Error::io(&tmp, e))?;
+        let file = fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        write_batch(entry, &mut std::io::BufWriter::new(file), &tmp)?;
         fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
     }
 
@@ -387,7 +388,11 @@ fn encode_entry(out: &DocOutput) -> Result<Vec<u8>> {
 }
 
 /// Write `entry` to `w` in the batch entry format.
-fn write_batch(entry: &BatchEntry, w: &mut impl std::io::Write) -> std::io::Result<()> {
+fn write_batch(
+    entry: &BatchEntry,
+    w: &mut std::io::BufWriter<fs::File>,
+    w_path: &Path,
+) -> Result<()> {
     let head = BatchHeadRef {
         documents: &entry.documents,
         findings: &entry.findings,
@@ -399,59 +404,105 @@ fn write_batch(entry: &BatchEntry, w: &mut impl std::io::Write) -> std::io::Resu
             .iter()
             .map(|p| p.len() as u64)
             .collect(),
-        csv: entry.encoded.csv.iter().map(|c| c.len() as u64).collect(),
+        csv: entry.encoded.csv.iter().map(CsvPart::len).collect(),
     };
-    let head =
-        bincode::serde::encode_to_vec(&head, bincode_config()).map_err(std::io::Error::other)?;
-    w.write_all(BATCH_MAGIC)?;
-    w.write_all(&(head.len() as u64).to_le_bytes())?;
-    w.write_all(&head)?;
-    for part in entry.encoded.parquet.iter().chain(&entry.encoded.csv) {
-        w.write_all(part)?;
+    let head = bincode::serde::encode_to_vec(&head, bincode_config())
+        .map_err(|e| Error::Other(format!("cannot encode a cache entry: {e}")))?;
+    let io = |e| Error::io(w_path, e);
+    w.write_all(BATCH_MAGIC).map_err(io)?;
+    w.write_all(&(head.len() as u64).to_le_bytes())
+        .map_err(io)?;
+    w.write_all(&head).map_err(io)?;
+    for part in &entry.encoded.parquet {
+        w.write_all(part).map_err(io)?;
     }
-    w.flush()
+    for part in &entry.encoded.csv {
+        part.write_to(w, w_path)?;
+    }
+    w.flush().map_err(io)
 }
 
-/// A batch entry that does not decode whole is treated as absent.
-fn decode_batch(bytes: Vec<u8>) -> Option<BatchEntry> {
-    let rest = bytes.strip_prefix(BATCH_MAGIC.as_slice())?;
-    let (len, rest) = rest.split_first_chunk::<8>()?;
-    let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
-    let head = rest.get(..len)?;
-    let (head, used) =
-        bincode::serde::decode_from_slice::<BatchHead, _>(head, bincode_config()).ok()?;
-    if used != len {
-        return None;
+/// Open the batch entry at `path`: documents, findings and Parquet parts
+/// are read, CSV parts stay in the file (see [`CsvPart`]). `Ok(None)` when
+/// the entry does not decode whole or its parts do not fill the file
+/// exactly: a damaged entry is a miss.
+fn open_batch(path: &Path) -> std::io::Result<Option<BatchEntry>> {
+    let mut file = fs::File::open(path)?;
+    let total = file.metadata()?.len();
+    // Checked against the file as opened; a part opened below is the same
+    // file, since only this run, holding the out/ lock, writes the cache.
+    let mut start = [0u8; BATCH_MAGIC.len() + 8];
+    if file.read_exact(&mut start).is_err() {
+        return Ok(None);
     }
-    let mut at = BATCH_MAGIC.len() + 8 + len;
-    let total = bytes.len();
-    let buffer = Bytes::from(bytes);
-    let mut take = |n: u64| -> Option<Bytes> {
-        let end = at.checked_add(usize::try_from(n).ok()?)?;
-        if end > total {
-            return None;
-        }
-        let part = buffer.clone().sliced(at..end);
-        at = end;
-        Some(part)
+    let Some((len, _)) = start
+        .strip_prefix(BATCH_MAGIC.as_slice())
+        .and_then(|rest| rest.split_first_chunk::<8>())
+    else {
+        return Ok(None);
     };
-    let parquet = head
+    let len = u64::from_le_bytes(*len);
+    if len > total {
+        return Ok(None);
+    }
+    let mut head = vec![0u8; usize::try_from(len).map_err(std::io::Error::other)?];
+    if file.read_exact(&mut head).is_err() {
+        return Ok(None);
+    }
+    let Ok((head, used)) =
+        bincode::serde::decode_from_slice::<BatchHead, _>(&head, bincode_config())
+    else {
+        return Ok(None);
+    };
+    if used as u64 != len {
+        return Ok(None);
+    }
+    let parquet_len = head
         .parquet
         .iter()
-        .map(|&n| take(n))
-        .collect::<Option<Vec<_>>>()?;
-    let csv = head
-        .csv
-        .iter()
-        .map(|&n| take(n))
-        .collect::<Option<Vec<_>>>()?;
-    (at == total).then_some(BatchEntry {
+        .try_fold(0u64, |sum, &n| sum.checked_add(n));
+    let csv_len = head.csv.iter().try_fold(0u64, |sum, &n| sum.checked_add(n));
+    let at = start.len() as u64 + len;
+    let end = parquet_len
+        .zip(csv_len)
+        .and_then(|(p, c)| at.checked_add(p)?.checked_add(c));
+    let (Some(parquet_len), Some(end)) = (parquet_len, end) else {
+        return Ok(None);
+    };
+    if end != total {
+        return Ok(None);
+    }
+    let mut parquet_bytes = vec![0u8; usize::try_from(parquet_len).map_err(std::io::Error::other)?];
+    file.read_exact(&mut parquet_bytes)?;
+    let buffer = Bytes::from(parquet_bytes);
+    let mut from = 0usize;
+    let mut parquet = Vec::with_capacity(head.parquet.len());
+    for &n in &head.parquet {
+        let to = from + usize::try_from(n).map_err(std::io::Error::other)?;
+        parquet.push(buffer.clone().sliced(from..to));
+        from = to;
+    }
+    // One open file per part: the parts are copied in parallel, each from
+    // its own file position.
+    let shared: Arc<Path> = Arc::from(path);
+    let mut offset = at + parquet_len;
+    let mut csv = Vec::with_capacity(head.csv.len());
+    for &len in &head.csv {
+        csv.push(CsvPart::File {
+            file: Arc::new(fs::File::open(path)?),
+            path: Arc::clone(&shared),
+            offset,
+            len,
+        });
+        offset += len;
+    }
+    Ok(Some(BatchEntry {
         encoded: EncodedBatch { parquet, csv },
         documents: head.documents,
         findings: head.findings,
         measures: head.measures,
         dates: head.dates,
-    })
+    }))
 }
 
 /// An entry that does not decode whole is treated as absent.
@@ -608,12 +659,124 @@ mod tests {
         BatchEntry {
             encoded: EncodedBatch {
                 parquet: vec![b"PAR1 one".to_vec().into(), Bytes::default()],
-                csv: vec![b"a,b\n".to_vec().into(), b"\xff".to_vec().into()],
+                csv: vec![
+                    CsvPart::Memory(b"a,b\n".to_vec().into()),
+                    CsvPart::Memory(b"\xff".to_vec().into()),
+                ],
             },
             documents: out.document.into_iter().collect(),
             findings: Vec::new(),
             measures: out.measures.len() as u64,
             dates: out.dates.len() as u64,
+        }
+    }
+
+    type Contents = (
+        Vec<Vec<u8>>,
+        Vec<Vec<u8>>,
+        Vec<Document>,
+        Vec<Finding>,
+        u64,
+        u64,
+    );
+
+    /// Everything an entry holds, file parts read in: comparable.
+    fn contents(entry: Option<BatchEntry>) -> Option<Contents> {
+        let entry = entry?;
+        let csv = entry
+            .encoded
+            .csv
+            .iter()
+            .map(|part| {
+                let mut bytes = Vec::new();
+                part.write_to(&mut bytes, Path::new("memory")).unwrap();
+                bytes
+            })
+            .collect();
+        Some((
+            entry
+                .encoded
+                .parquet
+                .iter()
+                .map(|p| p.as_slice().to_vec())
+                .collect(),
+            csv,
+            entry.documents,
+            entry.findings,
+            entry.measures,
+            entry.dates,
+        ))
+    }
+
+    #[test]
+    fn loaded_csv_parts_stay_in_the_file_and_copy_back_out() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(tmp.path());
+        let (first, second) = (Cache::batch_key(&["1"]), Cache::batch_key(&["2"]));
+        cache.store_batch(&first, &batch()).unwrap();
+        let loaded = cache.load_batch(&first).unwrap();
+        assert!(loaded
+            .encoded
+            .csv
+            .iter()
+            .all(|p| matches!(p, CsvPart::File { .. })));
+        // Stored again from file parts: the same bytes.
+        cache.store_batch(&second, &loaded).unwrap();
+        assert_eq!(
+            fs::read(cache.batch_path(&first)).unwrap(),
+            fs::read(cache.batch_path(&second)).unwrap()
+        );
+        // A file cut short after loading is an error naming it, not short data.
+        let path = cache.batch_path(&first);
+        let len = fs::metadata(&path).unwrap().len();
+        fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(len - 1)
+            .unwrap();
+        let last = loaded.encoded.csv.last().unwrap();
+        let err = last
+            .write_to(&mut Vec::new(), Path::new("out/x.csv"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(&*path.to_string_lossy()), "{err}");
+    }
+
+    #[test]
+    fn parts_of_one_entry_copy_in_parallel() {
+        // The writer copies a batch's datasets on several threads at once.
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(tmp.path());
+        let key = Cache::batch_key(&["parallel"]);
+        let parts: Vec<Vec<u8>> = (0..6u8)
+            .map(|p| (0..(1 << 20)).map(|i| (i as u8) ^ p).collect())
+            .collect();
+        let mut entry = batch();
+        entry.encoded.parquet = vec![Bytes::default(); parts.len()];
+        entry.encoded.csv = parts
+            .iter()
+            .map(|p| CsvPart::Memory(p.clone().into()))
+            .collect();
+        cache.store_batch(&key, &entry).unwrap();
+        for _ in 0..4 {
+            let loaded = cache.load_batch(&key).unwrap();
+            let copied: Vec<Vec<u8>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = loaded
+                    .encoded
+                    .csv
+                    .iter()
+                    .map(|part| {
+                        scope.spawn(move || {
+                            let mut bytes = Vec::new();
+                            part.write_to(&mut bytes, Path::new("memory")).unwrap();
+                            bytes
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            assert!(copied == parts);
         }
     }
 
@@ -627,19 +790,19 @@ mod tests {
             Cache::batch_key(&["ab", "c"]),
             Cache::batch_key(&["a", "bc"])
         );
-        assert_eq!(cache.load_batch(&key), None);
+        assert!(cache.load_batch(&key).is_none());
         cache.store_batch(&key, &batch()).unwrap();
-        assert_eq!(cache.load_batch(&key), Some(batch()));
+        assert_eq!(contents(cache.load_batch(&key)), contents(Some(batch())));
         let path = cache.batch_path(&key);
         let bytes = fs::read(&path).unwrap();
         for cut in [0, 4, 12, bytes.len() - 1] {
             fs::write(&path, &bytes[..cut]).unwrap();
-            assert_eq!(cache.load_batch(&key), None, "cut at {cut}");
+            assert!(cache.load_batch(&key).is_none(), "cut at {cut}");
         }
         let mut longer = bytes.clone();
         longer.push(0);
         fs::write(&path, &longer).unwrap();
-        assert_eq!(cache.load_batch(&key), None);
+        assert!(cache.load_batch(&key).is_none());
     }
 
     #[test]
@@ -651,7 +814,7 @@ mod tests {
         cache.store_batch(&kept, &batch()).unwrap();
         cache.finish(&[], std::slice::from_ref(&kept)).unwrap();
         let cache = Cache::open(tmp.path());
-        assert_eq!(cache.load_batch(&old), None);
-        assert_eq!(cache.load_batch(&kept), Some(batch()));
+        assert!(cache.load_batch(&old).is_none());
+        assert_eq!(contents(cache.load_batch(&kept)), contents(Some(batch())));
     }
 }

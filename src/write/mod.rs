@@ -22,11 +22,11 @@ use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::DataFrame;
-use sha2::{Digest, Sha256};
+use rayon::prelude::*;
 
 pub use atomic::{lock_out, OutLock};
 
@@ -85,16 +85,83 @@ fn validate(frames: &[(&'static str, DataFrame)]) -> Result<()> {
 /// One batch of documents, checked and encoded, ready to be appended to the
 /// output files: per dataset (in `DATASETS` order) a one-row-group Parquet
 /// file and the CSV lines without header.
-/// Parts are shared byte buffers, so that a batch loaded from the cache as
-/// one file is cut into parts without copying.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct EncodedBatch {
     pub parquet: Vec<Bytes>,
-    pub csv: Vec<Bytes>,
+    pub csv: Vec<CsvPart>,
 }
 
 /// Shared, cheaply sliced bytes.
 pub type Bytes = polars_buffer::Buffer<u8>;
+
+/// The CSV lines of one dataset in a batch. CSV is most of what a run
+/// writes (over 90% of the bytes), and a nightly run takes most batches
+/// from the cache: those lines are left in the cache file and copied file
+/// to file by the kernel (`copy_file_range`), several times faster than
+/// reading them in and writing them out, and a block-sharing copy on
+/// filesystems that can (XFS, Btrfs).
+#[derive(Debug, Clone)]
+pub enum CsvPart {
+    /// Just encoded.
+    Memory(Bytes),
+    /// `len` bytes at `offset` of an open cache file, whose position
+    /// belongs to this part alone.
+    File {
+        file: Arc<File>,
+        path: Arc<Path>,
+        offset: u64,
+        len: u64,
+    },
+}
+
+impl CsvPart {
+    pub fn len(&self) -> u64 {
+        match self {
+            CsvPart::Memory(bytes) => bytes.len() as u64,
+            CsvPart::File { len, .. } => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Append the lines to `w`; `w_path` names `w` in errors. A file part
+    /// goes through `std::io::copy`, which uses `copy_file_range` between
+    /// files (flushing `w`'s buffer first) and falls back to reading and
+    /// writing elsewhere.
+    pub fn write_to<W: Write>(&self, w: &mut W, w_path: &Path) -> Result<()> {
+        use std::io::{Read, Seek, SeekFrom};
+        match self {
+            CsvPart::Memory(bytes) => w.write_all(bytes).map_err(|e| Error::io(w_path, e)),
+            CsvPart::File {
+                file,
+                path,
+                offset,
+                len,
+            } => {
+                let mut from = &**file;
+                from.seek(SeekFrom::Start(*offset))
+                    .map_err(|e| Error::io(&**path, e))?;
+                let copied = std::io::copy(&mut from.take(*len), w).map_err(|e| {
+                    Error::Other(format!(
+                        "copying {} into {}: {e}",
+                        path.display(),
+                        w_path.display()
+                    ))
+                })?;
+                if copied == *len {
+                    Ok(())
+                } else {
+                    Err(Error::Other(format!(
+                        "{}: {copied} bytes where {len} were recorded at offset {offset} (cache file cut short while in use)",
+                        path.display()
+                    )))
+                }
+            }
+        }
+    }
+}
 
 /// Validate and encode one batch. Keys are checked within the batch: every
 /// key starts with `doc_id` except `finding_id`, and a document lies in one
@@ -105,63 +172,24 @@ pub fn encode_batch(data: &Datasets) -> Result<EncodedBatch> {
     let mut batch = EncodedBatch::default();
     for (_, df) in &frames {
         batch.parquet.push(encode::parquet_bytes(df)?.into());
-        batch.csv.push(encode::csv_rows(df)?.into());
+        batch
+            .csv
+            .push(CsvPart::Memory(encode::csv_rows(df)?.into()));
     }
     Ok(batch)
 }
 
-/// Counts bytes and hashes them on the way to the file, so that
-/// `datapackage.json` can list both without reading the file again.
-struct Hashing<W> {
-    inner: W,
-    digest: Digest256,
-}
-
-/// A running SHA-256 and byte count, shared with whoever owns the writer.
-type Digest256 = Arc<Mutex<(Sha256, u64)>>;
-
-impl<W: Write> Write for Hashing<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        let mut digest = self.digest.lock().unwrap_or_else(PoisonError::into_inner);
-        digest.0.update(buf.get(..n).unwrap_or(buf));
-        digest.1 += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-fn hashing_file(path: &Path) -> Result<(Hashing<BufWriter<File>>, Digest256)> {
+fn create(path: &Path) -> Result<BufWriter<File>> {
     let file = File::create(path).map_err(|e| Error::io(path, e))?;
-    let digest = Arc::new(Mutex::new((Sha256::new(), 0)));
-    Ok((
-        Hashing {
-            inner: BufWriter::with_capacity(1 << 20, file),
-            digest: Arc::clone(&digest),
-        },
-        digest,
-    ))
-}
-
-fn finish_digest(digest: &Digest256) -> datapackage::FileDigest {
-    let digest = digest.lock().unwrap_or_else(PoisonError::into_inner);
-    datapackage::FileDigest {
-        bytes: digest.1,
-        sha256: digest.0.clone().finalize().into(),
-    }
+    Ok(BufWriter::with_capacity(1 << 20, file))
 }
 
 /// The two files of one dataset being written.
 struct DatasetFiles {
     name: &'static str,
-    parquet: BatchedWriter<Hashing<BufWriter<File>>>,
-    parquet_digest: Digest256,
+    parquet: BatchedWriter<BufWriter<File>>,
     parquet_path: PathBuf,
-    csv: Hashing<BufWriter<File>>,
-    csv_digest: Digest256,
+    csv: BufWriter<File>,
     csv_path: PathBuf,
 }
 
@@ -181,19 +209,16 @@ impl OutWriter {
         let mut files = Vec::with_capacity(empty.len());
         for (name, df) in &empty {
             let parquet_path = staging.path(&format!("{name}.parquet"));
-            let (sink, parquet_digest) = hashing_file(&parquet_path)?;
-            let parquet = encode::parquet_writer(sink, df)?;
+            let parquet = encode::parquet_writer(create(&parquet_path)?, df)?;
             let csv_path = staging.path(&format!("{name}.csv"));
-            let (mut csv, csv_digest) = hashing_file(&csv_path)?;
+            let mut csv = create(&csv_path)?;
             csv.write_all(&encode::csv_header(df, options.csv_bom)?)
                 .map_err(|e| Error::io(&csv_path, e))?;
             files.push(DatasetFiles {
                 name,
                 parquet,
-                parquet_digest,
                 parquet_path,
                 csv,
-                csv_digest,
                 csv_path,
             });
         }
@@ -227,21 +252,24 @@ impl OutWriter {
                 self.files.len()
             )));
         }
-        for ((files, parquet), csv) in self.files.iter_mut().zip(&batch.parquet).zip(&batch.csv) {
-            encode::copy_row_groups(&mut files.parquet, parquet)
-                .map_err(|e| e.within(&files.parquet_path))?;
-            files
-                .csv
-                .write_all(csv)
-                .map_err(|e| Error::io(&files.csv_path, e))?;
-        }
-        Ok(())
+        // The files are independent: a nightly run that copies most batches
+        // from the cache spends its time here, on every thread.
+        self.files
+            .par_iter_mut()
+            .zip(&batch.parquet)
+            .zip(&batch.csv)
+            .try_for_each(|((files, parquet), csv)| {
+                encode::copy_row_groups(&mut files.parquet, parquet)
+                    .map_err(|e| e.within(&files.parquet_path))?;
+                csv.write_to(&mut files.csv, &files.csv_path)
+            })
     }
 
     /// Close the datasets, add `datapackage.json` and `report.md`, and
     /// swap the whole folder in.
     pub fn finish(self, report_md: &str) -> Result<()> {
-        let mut digests = Vec::with_capacity(self.files.len());
+        let mut names = Vec::with_capacity(self.files.len());
+        let mut paths = Vec::with_capacity(2 * self.files.len());
         for files in self.files {
             files
                 .parquet
@@ -251,15 +279,33 @@ impl OutWriter {
             let mut csv = files.csv;
             csv.flush().map_err(|e| Error::io(&files.csv_path, e))?;
             drop(csv);
-            for path in [&files.parquet_path, &files.csv_path] {
-                File::open(path)
-                    .and_then(|f| f.sync_all())
-                    .map_err(|e| Error::io(path, e))?;
-            }
+            names.push(files.name);
+            paths.push(files.csv_path);
+            paths.push(files.parquet_path);
+        }
+        // Hashing 2.5 GB (100k documents) takes seconds: every file on its
+        // own thread.
+        let sums = paths
+            .par_iter()
+            .map(|path| {
+                let digest = datapackage::FileDigest::of_file(path)?;
+                File::open(path)?.sync_all()?;
+                Ok(digest)
+            })
+            .collect::<Vec<std::io::Result<_>>>();
+        let mut sums = paths
+            .iter()
+            .zip(sums)
+            .map(|(path, sum)| sum.map_err(|e| Error::io(path, e)));
+        let mut digests = Vec::with_capacity(names.len());
+        for dataset in names {
+            let (Some(csv), Some(parquet)) = (sums.next(), sums.next()) else {
+                break;
+            };
             digests.push(datapackage::Encoded {
-                dataset: files.name,
-                csv: finish_digest(&files.csv_digest),
-                parquet: finish_digest(&files.parquet_digest),
+                dataset,
+                csv: csv?,
+                parquet: parquet?,
             });
         }
         self.staging.write(
