@@ -265,14 +265,18 @@ impl Cache {
     }
 
     /// Keep `entry` under `key`, written aside and renamed.
-    pub fn store_batch(&self, key: &str, entry: &BatchEntry) -> Result<()> {
+    /// Returns the entry's CSV parts as parts of the stored file: the caller
+    /// can drop its own bytes and have the kernel copy them from there.
+    pub fn store_batch(&self, key: &str, entry: &BatchEntry) -> Result<Vec<CsvPart>> {
         let dir = self.batch_dir();
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let path = self.batch_path(key);
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
         let file = fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        write_batch(entry, &mut std::io::BufWriter::new(file), &tmp)?;
-        fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+        let csv_at = write_batch(entry, &mut std::io::BufWriter::new(file), &tmp)?;
+        fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+        let lens: Vec<u64> = entry.encoded.csv.iter().map(CsvPart::len).collect();
+        csv_parts(&path, csv_at, &lens).map_err(|e| Error::io(&path, e))
     }
 
     fn entry_path(&self, key: &str) -> PathBuf {
@@ -387,12 +391,13 @@ fn encode_entry(out: &DocOutput) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Write `entry` to `w` in the batch entry format.
+/// Write `entry` to `w` in the batch entry format; returns where the CSV
+/// parts start.
 fn write_batch(
     entry: &BatchEntry,
     w: &mut std::io::BufWriter<fs::File>,
     w_path: &Path,
-) -> Result<()> {
+) -> Result<u64> {
     let head = BatchHeadRef {
         documents: &entry.documents,
         findings: &entry.findings,
@@ -413,13 +418,34 @@ fn write_batch(
     w.write_all(&(head.len() as u64).to_le_bytes())
         .map_err(io)?;
     w.write_all(&head).map_err(io)?;
+    let mut csv_at = (BATCH_MAGIC.len() + 8 + head.len()) as u64;
     for part in &entry.encoded.parquet {
         w.write_all(part).map_err(io)?;
+        csv_at += part.len() as u64;
     }
     for part in &entry.encoded.csv {
         part.write_to(w, w_path)?;
     }
-    w.flush().map_err(io)
+    w.flush().map_err(io)?;
+    Ok(csv_at)
+}
+
+/// The CSV parts of lengths `lens` stored one after another from `offset`
+/// of the batch file `path`, each with its own open file: the parts are
+/// copied in parallel, each from its own file position.
+fn csv_parts(path: &Path, mut offset: u64, lens: &[u64]) -> std::io::Result<Vec<CsvPart>> {
+    let shared: Arc<Path> = Arc::from(path);
+    let mut parts = Vec::with_capacity(lens.len());
+    for &len in lens {
+        parts.push(CsvPart::File {
+            file: Arc::new(fs::File::open(path)?),
+            path: Arc::clone(&shared),
+            offset,
+            len,
+        });
+        offset += len;
+    }
+    Ok(parts)
 }
 
 /// Open the batch entry at `path`: documents, findings and Parquet parts
@@ -482,20 +508,7 @@ fn open_batch(path: &Path) -> std::io::Result<Option<BatchEntry>> {
         parquet.push(buffer.clone().sliced(from..to));
         from = to;
     }
-    // One open file per part: the parts are copied in parallel, each from
-    // its own file position.
-    let shared: Arc<Path> = Arc::from(path);
-    let mut offset = at + parquet_len;
-    let mut csv = Vec::with_capacity(head.csv.len());
-    for &len in &head.csv {
-        csv.push(CsvPart::File {
-            file: Arc::new(fs::File::open(path)?),
-            path: Arc::clone(&shared),
-            offset,
-            len,
-        });
-        offset += len;
-    }
+    let csv = csv_parts(path, at + parquet_len, &head.csv)?;
     Ok(Some(BatchEntry {
         encoded: EncodedBatch { parquet, csv },
         documents: head.documents,
@@ -713,7 +726,18 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let cache = Cache::open(tmp.path());
         let (first, second) = (Cache::batch_key(&["1"]), Cache::batch_key(&["2"]));
-        cache.store_batch(&first, &batch()).unwrap();
+        let stored = cache.store_batch(&first, &batch()).unwrap();
+        let read = |parts: &[CsvPart]| -> Vec<Vec<u8>> {
+            parts
+                .iter()
+                .map(|part| {
+                    let mut bytes = Vec::new();
+                    part.write_to(&mut bytes, Path::new("memory")).unwrap();
+                    bytes
+                })
+                .collect()
+        };
+        assert_eq!(read(&stored), read(&batch().encoded.csv));
         let loaded = cache.load_batch(&first).unwrap();
         assert!(loaded
             .encoded

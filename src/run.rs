@@ -680,7 +680,12 @@ fn build_batch(
     };
     if let (Some(cache), Some(key), true) = (cache, key, keep) {
         match cache.store_batch(&key, &built.entry) {
-            Ok(()) => built.key = Some(key),
+            Ok(stored) => {
+                // Copied into out/ from the cache file by the kernel, and
+                // not held in memory meanwhile.
+                built.entry.encoded.csv = stored;
+                built.key = Some(key);
+            }
             Err(e) => built.problems.push(format!("cache not updated: {e}")),
         }
     }
