@@ -196,23 +196,26 @@ fn plausibility(text: &str) -> i64 {
 /// Split decoded text into lines (`\n`, `\r\n` and lone `\r` end a line), as
 /// every stage numbers them: line 1 is the first element.
 pub fn split_lines(text: &str) -> Vec<&str> {
-    let mut lines = Vec::new();
+    lines(text).collect()
+}
+
+/// The lines of [`split_lines`], one at a time.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
-    while !rest.is_empty() {
-        match rest.find(['\n', '\r']) {
-            None => {
-                lines.push(rest);
-                break;
-            }
-            Some(i) => {
-                lines.push(rest.get(..i).unwrap_or_default());
-                let after = rest.get(i..).unwrap_or_default();
-                let skip = if after.starts_with("\r\n") { 2 } else { 1 };
-                rest = after.get(skip..).unwrap_or_default();
-            }
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
         }
-    }
-    lines
+        // Both terminators are ASCII, so a byte search finds char boundaries.
+        let Some(i) = rest.bytes().position(|b| b == b'\n' || b == b'\r') else {
+            return Some(std::mem::take(&mut rest));
+        };
+        let line = rest.get(..i).unwrap_or_default();
+        let after = rest.get(i..).unwrap_or_default();
+        let skip = if after.starts_with("\r\n") { 2 } else { 1 };
+        rest = after.get(skip..).unwrap_or_default();
+        Some(line)
+    })
 }
 
 #[cfg(test)]
