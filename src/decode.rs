@@ -62,31 +62,46 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             undecodable_bytes: 0,
         });
     }
-    let utf8 = run(UTF_8, "UTF-8", bytes);
+    // Read as UTF-8 without building the text: in Shift_JIS or EUC-JP
+    // bytes nearly every sequence is malformed, and decoding them one
+    // replacement at a time was most of the cost of scoring this candidate.
+    let (utf8_bad, utf8_score) = utf8_lossy_score(bytes);
     let non_ascii = bytes.iter().filter(|b| !b.is_ascii()).count();
-    let bad = usize::try_from(utf8.undecodable_bytes).unwrap_or(usize::MAX);
+    let bad = usize::try_from(utf8_bad).unwrap_or(usize::MAX);
     if bad.saturating_mul(UTF8_BAD_SHARE_DENOM) <= non_ascii {
-        return Ok(utf8);
+        return Ok(run(UTF_8, "UTF-8", bytes));
     }
     // Shift_JIS and EUC-JP both decode most of each other's bytes without
     // error (EUC-JP read as Shift_JIS is a stream of half-width katakana), so
     // the error count alone cannot choose; the plausibility score can.
     // On a tie the earlier candidate wins, which keeps the choice deterministic.
-    let candidates = [
-        utf8,
-        run(SHIFT_JIS, "Shift_JIS", bytes),
-        run(EUC_JP, "EUC-JP", bytes),
-    ];
-    let mut best: Option<(i64, Decoded)> = None;
-    for cand in candidates {
+    let mut best: Option<Decoded> = None;
+    let mut best_score = utf8_score;
+    for (encoding, name) in [(SHIFT_JIS, "Shift_JIS"), (EUC_JP, "EUC-JP")] {
+        let cand = run(encoding, name, bytes);
         let score = plausibility(&cand.text);
-        if best.as_ref().is_none_or(|(s, _)| score > *s) {
-            best = Some((score, cand));
+        if score > best_score {
+            best_score = score;
+            best = Some(cand);
         }
     }
-    Ok(best
-        .map(|(_, d)| d)
-        .unwrap_or_else(|| run(UTF_8, "UTF-8", bytes)))
+    Ok(best.unwrap_or_else(|| run(UTF_8, "UTF-8", bytes)))
+}
+
+/// Undecodable bytes and [`plausibility`] of `bytes` read as UTF-8 with
+/// replacement characters, as [`run`] with UTF-8 would give them: both
+/// replace each maximal malformed subpart (the WHATWG and Unicode rule).
+fn utf8_lossy_score(bytes: &[u8]) -> (u64, i64) {
+    let (mut bad, mut score) = (0u64, 0i64);
+    for chunk in bytes.utf8_chunks() {
+        score += plausibility(chunk.valid());
+        let invalid = chunk.invalid().len();
+        if invalid > 0 {
+            bad += invalid as u64;
+            score += plausibility("\u{FFFD}");
+        }
+    }
+    (bad, score)
 }
 
 /// Decode all of `bytes` with `encoding` (no BOM sniffing), replacing each
@@ -196,23 +211,26 @@ fn plausibility(text: &str) -> i64 {
 /// Split decoded text into lines (`\n`, `\r\n` and lone `\r` end a line), as
 /// every stage numbers them: line 1 is the first element.
 pub fn split_lines(text: &str) -> Vec<&str> {
-    let mut lines = Vec::new();
+    lines(text).collect()
+}
+
+/// The lines of [`split_lines`], one at a time.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
-    while !rest.is_empty() {
-        match rest.find(['\n', '\r']) {
-            None => {
-                lines.push(rest);
-                break;
-            }
-            Some(i) => {
-                lines.push(rest.get(..i).unwrap_or_default());
-                let after = rest.get(i..).unwrap_or_default();
-                let skip = if after.starts_with("\r\n") { 2 } else { 1 };
-                rest = after.get(skip..).unwrap_or_default();
-            }
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
         }
-    }
-    lines
+        // Both terminators are ASCII, so a byte search finds char boundaries.
+        let Some(i) = rest.bytes().position(|b| b == b'\n' || b == b'\r') else {
+            return Some(std::mem::take(&mut rest));
+        };
+        let line = rest.get(..i).unwrap_or_default();
+        let after = rest.get(i..).unwrap_or_default();
+        let skip = if after.starts_with("\r\n") { 2 } else { 1 };
+        rest = after.get(skip..).unwrap_or_default();
+        Some(line)
+    })
 }
 
 #[cfg(test)]
@@ -435,6 +453,37 @@ mod tests {
             if let Ok(d) = decode(&bytes) {
                 assert!(d.undecodable_bytes <= len as u64);
             }
+        }
+    }
+
+    #[test]
+    fn utf8_score_matches_decoding_with_replacements() {
+        let mut state: u32 = 0x9E37_79B9;
+        let mut inputs: Vec<Vec<u8>> = (0..400usize)
+            .map(|len| {
+                (0..len % 97)
+                    .map(|_| {
+                        state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                        (state >> 16) as u8
+                    })
+                    .collect()
+            })
+            .collect();
+        for (_, text) in seeds() {
+            inputs.push(SHIFT_JIS.encode(&text).0.into_owned());
+            inputs.push(EUC_JP.encode(&text).0.into_owned());
+            let mut cut = text.into_bytes();
+            cut.truncate(cut.len().saturating_sub(1));
+            cut.insert(7, 0xE3);
+            inputs.push(cut);
+        }
+        for bytes in inputs {
+            let full = run(UTF_8, "UTF-8", &bytes);
+            assert_eq!(
+                utf8_lossy_score(&bytes),
+                (full.undecodable_bytes, plausibility(&full.text)),
+                "{bytes:?}"
+            );
         }
     }
 

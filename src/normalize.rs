@@ -7,7 +7,7 @@
 // never touched (no NFKC). Then spaces that PDF extraction put inside words
 // and numbers are dropped. Every output char keeps the column of its source.
 
-use crate::decode::split_lines;
+use crate::decode::lines;
 use crate::model::Pos;
 use crate::text::MappedText;
 
@@ -20,9 +20,11 @@ pub struct NormLine {
     pub raw: String,
     /// Normalized text; tabs are kept (they separate table cells).
     pub norm: MappedText,
-    /// Byte offset in `raw` of every `RAW_MARK_EVERY`-th char, so that a
-    /// column becomes a byte offset without walking a long line from its
-    /// start (one walk per mention made 50 MB lines quadratic).
+    /// Byte offset in `raw` of every `RAW_MARK_EVERY`-th char from the
+    /// `RAW_MARK_EVERY`-th on, so that a column becomes a byte offset without
+    /// walking a long line from its start (one walk per mention made 50 MB
+    /// lines quadratic). Char 0 is at byte 0 and not stored: most lines are
+    /// shorter than one step and then need no allocation.
     raw_marks: Vec<usize>,
 }
 
@@ -30,11 +32,16 @@ const RAW_MARK_EVERY: usize = 64;
 
 impl NormLine {
     pub fn new(line: u32, raw: String, norm: MappedText) -> NormLine {
-        let raw_marks = raw
-            .char_indices()
-            .step_by(RAW_MARK_EVERY)
-            .map(|(b, _)| b)
-            .collect();
+        // A line of at most RAW_MARK_EVERY bytes has no more chars than that.
+        let raw_marks = if raw.len() > RAW_MARK_EVERY {
+            raw.char_indices()
+                .step_by(RAW_MARK_EVERY)
+                .skip(1)
+                .map(|(b, _)| b)
+                .collect()
+        } else {
+            Vec::new()
+        };
         NormLine {
             line,
             raw,
@@ -45,8 +52,12 @@ impl NormLine {
 
     /// Byte offset of char column `col` of `raw` (its length past the end).
     fn raw_byte(&self, col: usize) -> usize {
-        let Some(&mark) = self.raw_marks.get(col / RAW_MARK_EVERY) else {
-            return self.raw.len();
+        let mark = match (col / RAW_MARK_EVERY).checked_sub(1) {
+            None => 0,
+            Some(k) => match self.raw_marks.get(k) {
+                Some(&mark) => mark,
+                None => return self.raw.len(),
+            },
         };
         let rest = self.raw.get(mark..).unwrap_or_default();
         rest.char_indices()
@@ -64,8 +75,7 @@ impl NormLine {
 
 /// Normalize every line of a decoded text (see `split_lines`).
 pub fn normalize_text(text: &str) -> Vec<NormLine> {
-    split_lines(text)
-        .into_iter()
+    lines(text)
         .enumerate()
         .map(|(i, raw)| normalize_line(u32::try_from(i + 1).unwrap_or(u32::MAX), raw))
         .collect()
@@ -73,9 +83,16 @@ pub fn normalize_text(text: &str) -> Vec<NormLine> {
 
 /// Normalize one line.
 pub fn normalize_line(line: u32, raw: &str) -> NormLine {
-    let mut chars = fold(raw);
-    // Every rule drops single spaces only: a line without one has nothing to join.
-    if chars.iter().any(|&(c, _)| c == ' ') {
+    let mut norm = fold(line, raw);
+    // Every rule drops single spaces only: a line without one has nothing to
+    // join. Most lines with one keep it, and then keep the folded text as is.
+    if norm.text.contains(' ') {
+        let mut chars: Vec<Ch> = norm
+            .text
+            .chars()
+            .zip(norm.pos.iter().map(|p| p.col))
+            .collect();
+        let mut dropped = false;
         for rule in [
             join_era_letter as fn(&[Ch]) -> Vec<bool>,
             join_spelled_letters,
@@ -87,15 +104,16 @@ pub fn normalize_line(line: u32, raw: &str) -> NormLine {
             if drop.contains(&true) {
                 let mut drop = drop.into_iter();
                 chars.retain(|_| !drop.next().unwrap_or(false));
+                dropped = true;
             }
         }
-    }
-    let mut norm = MappedText {
-        text: String::with_capacity(raw.len()),
-        pos: Vec::with_capacity(chars.len()),
-    };
-    for (c, col) in chars {
-        norm.push(c, Pos { line, col });
+        if dropped {
+            norm.text.clear();
+            norm.pos.clear();
+            for (c, col) in chars {
+                norm.push(c, Pos { line, col });
+            }
+        }
     }
     NormLine::new(line, raw.to_owned(), norm)
 }
@@ -109,8 +127,12 @@ const RANGE: char = '\u{FF5E}';
 /// Half-width katakana U+FF66..=U+FF9D in order, as full-width.
 const HALF_KANA: &str = "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
 
-fn fold(raw: &str) -> Vec<Ch> {
-    let mut out: Vec<Ch> = Vec::with_capacity(raw.len());
+/// Fold widths and marks of one line; every char remembers its source column.
+fn fold(line: u32, raw: &str) -> MappedText {
+    let mut out = MappedText {
+        text: String::with_capacity(raw.len()),
+        pos: Vec::with_capacity(raw.chars().count()),
+    };
     let mut chars = raw.chars().peekable();
     let mut col: u32 = 0;
     while let Some(c) = chars.next() {
@@ -129,9 +151,9 @@ fn fold(raw: &str) -> Vec<Ch> {
                 // The mark merges into the kana: one output char for two source chars.
                 chars.next();
                 col = col.saturating_add(1);
-                out.push((v, here));
+                out.push(v, Pos { line, col: here });
             }
-            None => out.push((folded, here)),
+            None => out.push(folded, Pos { line, col: here }),
         }
     }
     out
@@ -208,25 +230,32 @@ fn is_single_space(chars: &[Ch], i: usize) -> bool {
 /// `R 4`, `H 30`, `S 63` → `R4`, `H30`, `S63` (Reiwa, Heisei, Showa years),
 /// and `平成 29` → `平成29`, `令和 元年` → `令和元年`.
 fn join_era_letter(chars: &[Ch]) -> Vec<bool> {
-    (0..chars.len())
-        .map(|i| {
-            if !is_single_space(chars, i) {
-                return false;
-            }
-            let before2 = i.checked_sub(2).and_then(|j| char_at(chars, j));
-            let letter_alone = matches!(char_before(chars, i), Some('R' | 'H' | 'S'))
-                && !before2.is_some_and(|c| c.is_ascii_alphanumeric());
-            let digits = chars
-                .get(i + 1..)
-                .unwrap_or_default()
-                .iter()
-                .take_while(|(c, _)| c.is_ascii_digit())
-                .count();
-            let era_named = is_era_name(before2, char_before(chars, i))
-                && (digits > 0 || char_at(chars, i + 1) == Some('元'));
-            (letter_alone && (1..=2).contains(&digits)) || era_named
-        })
-        .collect()
+    at_single_spaces(chars, |i| {
+        let before2 = i.checked_sub(2).and_then(|j| char_at(chars, j));
+        let letter_alone = matches!(char_before(chars, i), Some('R' | 'H' | 'S'))
+            && !before2.is_some_and(|c| c.is_ascii_alphanumeric());
+        let digits = chars
+            .get(i + 1..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|(c, _)| c.is_ascii_digit())
+            .count();
+        let era_named = is_era_name(before2, char_before(chars, i))
+            && (digits > 0 || char_at(chars, i + 1) == Some('元'));
+        (letter_alone && (1..=2).contains(&digits)) || era_named
+    })
+}
+
+/// Which chars `rule` drops, asking it only about single spaces (see
+/// `is_single_space`): the only chars the space rules ever drop.
+fn at_single_spaces(chars: &[Ch], mut rule: impl FnMut(usize) -> bool) -> Vec<bool> {
+    let mut drop = vec![false; chars.len()];
+    for (i, d) in drop.iter_mut().enumerate() {
+        if is_single_space(chars, i) {
+            *d = rule(i);
+        }
+    }
+    drop
 }
 
 fn is_era_name(first: Option<char>, second: Option<char>) -> bool {
@@ -372,57 +401,47 @@ const SCALES: &str = "万千億兆";
 /// word (`003 人材育成費`, `１　日本事情`) is a code or list marker and keeps
 /// its space, so units there must be two-char units or end the cell.
 fn join_number_unit(chars: &[Ch]) -> Vec<bool> {
-    (0..chars.len())
-        .map(|i| {
-            if !is_single_space(chars, i)
-                || !char_before(chars, i).is_some_and(|c| c.is_ascii_digit())
-            {
-                return false;
-            }
-            let Some(unit) = char_at(chars, i + 1) else {
-                return false;
-            };
-            let after = char_at(chars, i + 2);
-            // `３ .１`: a section number split before its dot.
-            if unit == '.' && after.is_some_and(|c| c.is_ascii_digit()) {
-                return true;
-            }
-            if after.is_some_and(|after| is_unit_2(unit, after)) {
-                return true;
-            }
-            let ends_cell = after.is_none_or(|c| c == '\t' || c == '|');
-            if opens_cell(chars, i) {
-                return UNITS_1.contains(unit) && ends_cell;
-            }
-            let word_ends = after.is_none_or(|c| !is_han(c));
-            (UNITS_1.contains(unit) && word_ends)
-                || (SCALES.contains(unit)
-                    && after.is_none_or(|c| !is_han(c) || UNITS_1.contains(c)))
-        })
-        .collect()
+    at_single_spaces(chars, |i| {
+        if !char_before(chars, i).is_some_and(|c| c.is_ascii_digit()) {
+            return false;
+        }
+        let Some(unit) = char_at(chars, i + 1) else {
+            return false;
+        };
+        let after = char_at(chars, i + 2);
+        // `３ .１`: a section number split before its dot.
+        if unit == '.' && after.is_some_and(|c| c.is_ascii_digit()) {
+            return true;
+        }
+        if after.is_some_and(|after| is_unit_2(unit, after)) {
+            return true;
+        }
+        let ends_cell = after.is_none_or(|c| c == '\t' || c == '|');
+        if opens_cell(chars, i) {
+            return UNITS_1.contains(unit) && ends_cell;
+        }
+        let word_ends = after.is_none_or(|c| !is_han(c));
+        (UNITS_1.contains(unit) && word_ends)
+            || (SCALES.contains(unit) && after.is_none_or(|c| !is_han(c) || UNITS_1.contains(c)))
+    })
 }
 
 /// `2018年 1月 16日` → `2018年1月16日`: the parts of a date stay together.
 /// Runs after `join_number_unit`, which has attached the units to the numbers.
 fn join_date_parts(chars: &[Ch]) -> Vec<bool> {
-    (0..chars.len())
-        .map(|i| {
-            if !is_single_space(chars, i) {
-                return false;
-            }
-            let part_ends = matches!(char_before(chars, i), Some('年' | '月'))
-                && i.checked_sub(2)
-                    .and_then(|j| char_at(chars, j))
-                    .is_some_and(|c| c.is_ascii_digit());
-            let digits = chars
-                .get(i + 1..)
-                .unwrap_or_default()
-                .iter()
-                .take_while(|(c, _)| c.is_ascii_digit())
-                .count();
-            part_ends && digits > 0 && matches!(char_at(chars, i + 1 + digits), Some('月' | '日'))
-        })
-        .collect()
+    at_single_spaces(chars, |i| {
+        let part_ends = matches!(char_before(chars, i), Some('年' | '月'))
+            && i.checked_sub(2)
+                .and_then(|j| char_at(chars, j))
+                .is_some_and(|c| c.is_ascii_digit());
+        let digits = chars
+            .get(i + 1..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|(c, _)| c.is_ascii_digit())
+            .count();
+        part_ends && digits > 0 && matches!(char_at(chars, i + 1 + digits), Some('月' | '日'))
+    })
 }
 
 /// Whether the number ending just before `space` is the first thing in its cell.
@@ -442,6 +461,7 @@ fn opens_cell(chars: &[Ch], space: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decode::split_lines;
     use proptest::prelude::*;
 
     fn norm(s: &str) -> String {

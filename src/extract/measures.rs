@@ -300,7 +300,10 @@ fn only_period(text: &str, ctx: &DateContext) -> bool {
         "値",
         "計",
     ] {
-        rest = rest.replace(w, "");
+        // `replace` copies the text even when the word is absent, as it mostly is.
+        if rest.contains(w) {
+            rest = rest.replace(w, "");
+        }
     }
     rest.chars().filter(|c| c.is_alphanumeric()).count() <= 1
 }
