@@ -34,9 +34,13 @@ if [ ! -x /usr/bin/time ]; then
   exit 2
 fi
 
-# measure CMD... → sets WALL (seconds) and RSS (MiB) of CMD.
+# measure CMD... → sets WALL (seconds) and RSS (MiB) of CMD. Starts from
+# a synced disk, so that one measurement does not pay for the writeback of
+# the files the one before it wrote (a nightly run starts on a settled
+# machine, a day after the last).
 measure() {
   local log
+  sync
   log=$(mktemp)
   /usr/bin/time -f '%e %M' -o "$log" "$@" >/dev/null
   read -r WALL rss_kb <"$log"
@@ -103,19 +107,18 @@ for n in $SIZES; do
     cp "$f" "$docs/$rel"
     added+=("$docs/$rel")
   done < <(find "$staging/docs" -type f | sort | tail -n "$extra")
+  rm -rf "$staging"
   measure "$BIN" run "$docs" --out "$out" --quiet
   inc_s=$WALL
   inc_rss=$RSS
   # The floor for any run that changes something: out/ is one file per
   # dataset, replaced whole, so its bytes are written again and synced.
   out_mb=$(du -sm "$out" | cut -f1)
-  sync
   rm -rf "$WORK/copy-floor"
   measure sh -c "cp -r '$out' '$WORK/copy-floor' && sync"
   copy_s=$WALL
   rm -rf "$WORK/copy-floor"
   rm -f "${added[@]}"
-  rm -rf "$staging"
   INCREMENTAL+=("| $n | $extra | $full_s | $first_s | $same_s | $inc_s | $(pct "$inc_s" "$full_s") | $inc_rss | $out_mb | $copy_s | $(pct "$copy_s" "$full_s") |")
 done
 
