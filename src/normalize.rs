@@ -234,16 +234,21 @@ fn join_era_letter(chars: &[Ch]) -> Vec<bool> {
         let before2 = i.checked_sub(2).and_then(|j| char_at(chars, j));
         let letter_alone = matches!(char_before(chars, i), Some('R' | 'H' | 'S'))
             && !before2.is_some_and(|c| c.is_ascii_alphanumeric());
-        let digits = chars
-            .get(i + 1..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|(c, _)| c.is_ascii_digit())
-            .count();
+        let digits = ascii_digits_from(chars, i + 1);
         let era_named = is_era_name(before2, char_before(chars, i))
             && (digits > 0 || char_at(chars, i + 1) == Some('元'));
         (letter_alone && (1..=2).contains(&digits)) || era_named
     })
+}
+
+/// How many ASCII digits run from `start`.
+fn ascii_digits_from(chars: &[Ch], start: usize) -> usize {
+    chars
+        .get(start..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|(c, _)| c.is_ascii_digit())
+        .count()
 }
 
 /// Which chars `rule` drops, asking it only about single spaces (see
@@ -434,12 +439,7 @@ fn join_date_parts(chars: &[Ch]) -> Vec<bool> {
             && i.checked_sub(2)
                 .and_then(|j| char_at(chars, j))
                 .is_some_and(|c| c.is_ascii_digit());
-        let digits = chars
-            .get(i + 1..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|(c, _)| c.is_ascii_digit())
-            .count();
+        let digits = ascii_digits_from(chars, i + 1);
         part_ends && digits > 0 && matches!(char_at(chars, i + 1 + digits), Some('月' | '日'))
     })
 }
