@@ -33,27 +33,20 @@ impl FileDigest {
     }
 
     /// Size and SHA-256 of the file at `path`, read back from disk (the page
-    /// cache, just after writing): parts copied file to file by the kernel
-    /// never pass through this process, so they cannot be hashed on the way.
+    /// cache, just after writing).
     pub fn of_file(path: &std::path::Path) -> std::io::Result<FileDigest> {
-        use sha2::{Digest, Sha256};
         use std::io::Read;
         let mut file = std::fs::File::open(path)?;
-        let mut hasher = Sha256::new();
+        let mut digest = RunningDigest::default();
         let mut buf = vec![0u8; 1 << 20];
-        let mut bytes = 0u64;
         loop {
             let n = file.read(&mut buf)?;
             if n == 0 {
                 break;
             }
-            hasher.update(buf.get(..n).unwrap_or(&buf));
-            bytes += n as u64;
+            digest.update(buf.get(..n).unwrap_or(&buf));
         }
-        Ok(FileDigest {
-            bytes,
-            sha256: hasher.finalize().into(),
-        })
+        Ok(digest.finish())
     }
 
     fn hash(&self) -> String {
@@ -63,6 +56,29 @@ impl FileDigest {
             hex.push_str(&format!("{b:02x}"));
         }
         hex
+    }
+}
+
+/// A [`FileDigest`] being computed over bytes given in order.
+#[derive(Default)]
+pub struct RunningDigest {
+    sha256: sha2::Sha256,
+    bytes: u64,
+}
+
+impl RunningDigest {
+    pub fn update(&mut self, bytes: &[u8]) {
+        use sha2::Digest;
+        self.sha256.update(bytes);
+        self.bytes += bytes.len() as u64;
+    }
+
+    pub fn finish(self) -> FileDigest {
+        use sha2::Digest;
+        FileDigest {
+            bytes: self.bytes,
+            sha256: self.sha256.finalize().into(),
+        }
     }
 }
 
