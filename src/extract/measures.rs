@@ -2,9 +2,8 @@
 //! read from table cells (the header path and row labels give the meaning),
 //! key-value blocks (`【事業費】 R4～R7（4年間）` + `28,000千円`) and prose.
 
-use std::collections::HashMap;
-
 use regex::Regex;
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 use super::dates::{self, DateContext, FoundDate};
@@ -20,7 +19,7 @@ use crate::text::MappedText;
 /// Blocks with the dates found in them and the context each was read in.
 pub struct DatedBlocks<'a> {
     pub blocks: &'a [SegBlock],
-    index: HashMap<u32, usize>,
+    index: FxHashMap<u32, usize>,
     /// Per block: the date context its text was read with.
     contexts: Vec<DateContext>,
     /// Per block: dates in its content (non-table blocks).
@@ -32,12 +31,12 @@ pub struct DatedBlocks<'a> {
 impl<'a> DatedBlocks<'a> {
     /// `None` once `budget` is spent.
     pub fn new(blocks: &'a [SegBlock], base: DateContext, budget: &Budget) -> Option<Self> {
-        let index: HashMap<u32, usize> = blocks
+        let index: FxHashMap<u32, usize> = blocks
             .iter()
             .enumerate()
             .map(|(i, b)| (b.block.block_id, i))
             .collect();
-        let mut heading_fy: HashMap<u32, i32> = HashMap::new();
+        let mut heading_fy: FxHashMap<u32, i32> = FxHashMap::default();
         let mut era = base.era;
         let mut contexts = Vec::with_capacity(blocks.len());
         let mut block_dates = Vec::with_capacity(blocks.len());
@@ -166,7 +165,7 @@ struct Section {
 /// Sections already read, by parent block: the blocks of a section share
 /// their ancestors, and reading them (a regex per heading) per block was a
 /// large share of extraction.
-type Sections = HashMap<Option<u32>, Section>;
+type Sections = FxHashMap<Option<u32>, Section>;
 
 fn section_of(dated: &DatedBlocks<'_>, i: usize, ctx: &DocContext, seen: &mut Sections) -> Section {
     let fiscal_year = dated.contexts.get(i).and_then(|c| c.fiscal_year);
@@ -235,18 +234,18 @@ fn period_of(d: &FoundDate, label: &str) -> Option<Period> {
 /// 40,000-row CSV must not re-read them each time.
 struct Memo<'a> {
     ctx: DateContext,
-    periods: HashMap<&'a str, Option<Period>>,
-    only: HashMap<&'a str, bool>,
-    units: HashMap<&'a str, Option<(String, f64)>>,
+    periods: FxHashMap<&'a str, Option<Period>>,
+    only: FxHashMap<&'a str, bool>,
+    units: FxHashMap<&'a str, Option<(String, f64)>>,
 }
 
 impl<'a> Memo<'a> {
     fn new(ctx: DateContext) -> Self {
         Memo {
             ctx,
-            periods: HashMap::new(),
-            only: HashMap::new(),
-            units: HashMap::new(),
+            periods: FxHashMap::default(),
+            only: FxHashMap::default(),
+            units: FxHashMap::default(),
         }
     }
 
@@ -462,7 +461,7 @@ fn table_measures<'a>(
     let table_id = sb.block.block_id;
     // The nearest text cell above each column's values, in data rows: a
     // label printed over the value it describes (`R7時点：…割合は` / `63.3%`).
-    let mut text_above: HashMap<u32, &SegCell> = HashMap::new();
+    let mut text_above: FxHashMap<u32, &SegCell> = FxHashMap::default();
     for cell in sb.cells.iter().filter(|c| !c.cell.is_header) {
         let above = text_above.get(&cell.cell.col).copied();
         if cell.cell.value.is_none() && !cell.cell.text.trim().is_empty() {
@@ -890,7 +889,7 @@ pub fn extract_measures(
     // column of layout text) holds for the tables after it, until the next
     // heading opens another section.
     let mut unit_context: Option<(String, f64)> = None;
-    let mut sections = Sections::new();
+    let mut sections = Sections::default();
     for (i, sb) in dated.blocks.iter().enumerate() {
         if budget.exceeded() {
             return None;
