@@ -4,6 +4,8 @@
 
 use regex::Regex;
 use rustc_hash::FxHashMap;
+use std::ops::Deref;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use super::dates::{self, DateContext, FoundDate};
@@ -153,44 +155,72 @@ fn entity_in(text: &str) -> Option<String> {
     Some(caps.get(1)?.as_str().to_string())
 }
 
-/// What a block inherits from its section: entity, stance words, heading.
-#[derive(Debug, Clone)]
-struct Section {
+/// What the blocks of a section inherit from it: entity, stance words, heading.
+#[derive(Debug)]
+struct Inherited {
     entity: Option<String>,
     stance: Option<Stance>,
     heading: Option<String>,
+}
+
+/// A block's section: what it inherits, shared with the other blocks under
+/// the same parent, and the fiscal year its own date context gives.
+#[derive(Debug)]
+struct Section {
+    inherited: Rc<Inherited>,
     fiscal_year: Option<i32>,
 }
 
-/// Sections already read, by parent block: the blocks of a section share
-/// their ancestors, and reading them (a regex per heading) per block was a
-/// large share of extraction.
-type Sections = FxHashMap<Option<u32>, Section>;
+impl Deref for Section {
+    type Target = Inherited;
+
+    fn deref(&self) -> &Inherited {
+        &self.inherited
+    }
+}
+
+/// Sections already read: the blocks of a section share their ancestors,
+/// and reading them (a regex per heading) per block was a large share of
+/// extraction.
+#[derive(Default)]
+struct Sections {
+    by_parent: FxHashMap<Option<u32>, Rc<Inherited>>,
+    /// `entity_in` by block id: a heading is an ancestor of every section
+    /// below it.
+    entities: FxHashMap<u32, Option<String>>,
+}
 
 fn section_of(dated: &DatedBlocks<'_>, i: usize, ctx: &DocContext, seen: &mut Sections) -> Section {
     let fiscal_year = dated.contexts.get(i).and_then(|c| c.fiscal_year);
     let parent = dated.blocks.get(i).and_then(|b| b.block.parent_id);
-    if let Some(s) = seen.get(&parent) {
+    if let Some(s) = seen.by_parent.get(&parent) {
         return Section {
+            inherited: Rc::clone(s),
             fiscal_year,
-            ..s.clone()
         };
     }
     let ancestors = dated.ancestors(i);
     let entity = ancestors
         .iter()
-        .find_map(|b| entity_in(&b.block.raw))
+        .find_map(|b| {
+            seen.entities
+                .entry(b.block.block_id)
+                .or_insert_with(|| entity_in(&b.block.raw))
+                .clone()
+        })
         .or_else(|| ctx.issuer.clone());
     let stance = ancestors.iter().find_map(|b| stance_of(&b.block.text));
     let heading = ancestors.first().map(|b| b.block.text.trim().to_string());
-    let section = Section {
+    let inherited = Rc::new(Inherited {
         entity,
         stance,
         heading,
+    });
+    seen.by_parent.insert(parent, Rc::clone(&inherited));
+    Section {
+        inherited,
         fiscal_year,
-    };
-    seen.insert(parent, section.clone());
-    section
+    }
 }
 
 /// A period: fiscal years covered and the text that named them.
