@@ -146,6 +146,9 @@ static ENTITY: LazyLock<Regex> = LazyLock::new(|| {
 /// A municipality or prefecture named as a section label (`[松江市]`).
 fn entity_in(text: &str) -> Option<String> {
     let first_line = text.lines().next()?;
+    if !opens_label(first_line) {
+        return None;
+    }
     let caps = ENTITY.captures(first_line)?;
     let m = caps.get(0)?;
     // Only a label at the start of the heading names the section's entity.
@@ -153,6 +156,19 @@ fn entity_in(text: &str) -> Option<String> {
         return None;
     }
     Some(caps.get(1)?.as_str().to_string())
+}
+
+/// Whether an opening bracket stands where `entity_in` accepts a label: at
+/// most one char before it. Most headings have none there, and the regex
+/// need not run.
+fn opens_label(line: &str) -> bool {
+    let is_open = |c: char| matches!(c, '[' | '【' | '(' | '（' | '<' | '＜');
+    let mut chars = line.trim_start().chars();
+    match chars.next() {
+        Some(c) if is_open(c) => true,
+        Some(_) => chars.as_str().trim_start().starts_with(is_open),
+        None => false,
+    }
 }
 
 /// What the blocks of a section inherit from it: entity, stance words, heading.
@@ -993,6 +1009,8 @@ mod tests {
         assert_eq!(entity_in("【津和野町】事業").as_deref(), Some("津和野町"));
         assert_eq!(entity_in("事業の概要 [松江市]"), None);
         assert_eq!(entity_in("【事業費】 R4～R7"), None);
+        assert_eq!(entity_in(" ■ （浜田市） 事業").as_deref(), Some("浜田市"));
+        assert_eq!(entity_in("■■ （浜田市） 事業"), None);
     }
 
     #[test]
