@@ -68,7 +68,16 @@ impl NormLine {
     /// The raw chars in columns `from..to`, clamped to the line.
     pub fn raw_cols(&self, from: usize, to: usize) -> &str {
         let start = self.raw_byte(from);
-        let end = self.raw_byte(to.max(from));
+        let to = to.max(from);
+        // A short span is walked from its start rather than from a mark.
+        let end = if to - from <= to % RAW_MARK_EVERY {
+            let rest = self.raw.get(start..).unwrap_or_default();
+            rest.char_indices()
+                .nth(to - from)
+                .map_or(self.raw.len(), |(b, _)| start + b)
+        } else {
+            self.raw_byte(to)
+        };
         self.raw.get(start..end).unwrap_or_default()
     }
 }
