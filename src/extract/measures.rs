@@ -275,14 +275,15 @@ fn period_of(d: &FoundDate, label: &str) -> Option<Period> {
     })
 }
 
-/// `period_in`, `only_period` and `unit_in_label` remembered per text: a
-/// table repeats the same header and label strings on every row, and a
-/// 40,000-row CSV must not re-read them each time.
+/// `period_in`, `only_period`, `unit_in_label` and `is_cumulative`
+/// remembered per text: a table repeats the same header and label strings
+/// on every row, and a 40,000-row CSV must not re-read them each time.
 struct Memo<'a> {
     ctx: DateContext,
     periods: FxHashMap<&'a str, Option<Period>>,
     only: FxHashMap<&'a str, bool>,
     units: FxHashMap<&'a str, Option<(String, f64)>>,
+    cumulative: FxHashMap<&'a str, bool>,
 }
 
 impl<'a> Memo<'a> {
@@ -292,6 +293,7 @@ impl<'a> Memo<'a> {
             periods: FxHashMap::default(),
             only: FxHashMap::default(),
             units: FxHashMap::default(),
+            cumulative: FxHashMap::default(),
         }
     }
 
@@ -309,6 +311,13 @@ impl<'a> Memo<'a> {
             .only
             .entry(text)
             .or_insert_with(|| only_period(text, ctx))
+    }
+
+    fn cumulative(&mut self, text: &'a str) -> bool {
+        *self
+            .cumulative
+            .entry(text)
+            .or_insert_with(|| keywords::is_cumulative(text))
     }
 
     fn unit(&mut self, text: &'a str) -> Option<(String, f64)> {
@@ -538,8 +547,8 @@ fn table_measures<'a>(
             continue;
         };
         let col_period = cell.header_parts.iter().rev().find_map(|h| memo.period(h));
-        let cumulative_word = keywords::is_cumulative(header)
-            || cell.label_parts.iter().any(|l| keywords::is_cumulative(l));
+        let cumulative_word =
+            memo.cumulative(header) || cell.label_parts.iter().any(|l| memo.cumulative(l));
         let relative = frame.this_year.and_then(|base| {
             let header = cell
                 .header_parts
