@@ -68,7 +68,16 @@ impl NormLine {
     /// The raw chars in columns `from..to`, clamped to the line.
     pub fn raw_cols(&self, from: usize, to: usize) -> &str {
         let start = self.raw_byte(from);
-        let end = self.raw_byte(to.max(from));
+        let to = to.max(from);
+        // A short span is walked from its start rather than from a mark.
+        let end = if to - from <= to % RAW_MARK_EVERY {
+            let rest = self.raw.get(start..).unwrap_or_default();
+            rest.char_indices()
+                .nth(to - from)
+                .map_or(self.raw.len(), |(b, _)| start + b)
+        } else {
+            self.raw_byte(to)
+        };
         self.raw.get(start..end).unwrap_or_default()
     }
 }
@@ -133,29 +142,39 @@ fn fold(line: u32, raw: &str) -> MappedText {
         text: String::with_capacity(raw.len()),
         pos: Vec::with_capacity(raw.chars().count()),
     };
-    let mut chars = raw.chars().peekable();
+    let mut chars = raw.char_indices().peekable();
     let mut col: u32 = 0;
-    while let Some(c) = chars.next() {
-        let here = col;
+    // Most chars fold to themselves: they are copied a run at a time, from
+    // this byte of `raw` up to the next char that changes.
+    let mut copy_from = 0;
+    while let Some((at, c)) = chars.next() {
+        let here = Pos { line, col };
         col = col.saturating_add(1);
         let folded = fold_char(c);
         // Voicing marks, half-width or not, spacing or combining, merge into
         // the kana before them (`ﾊﾞ`, `ハ゛` from PDF text, `ハ\u{3099}`).
-        let voiced = match chars.peek() {
+        let voiced = match chars.peek().map(|&(_, next)| next) {
             Some('\u{FF9E}' | '\u{309B}' | '\u{3099}') => dakuten(folded),
             Some('\u{FF9F}' | '\u{309C}' | '\u{309A}') => handakuten(folded),
             _ => None,
         };
-        match voiced {
-            Some(v) => {
-                // The mark merges into the kana: one output char for two source chars.
-                chars.next();
-                col = col.saturating_add(1);
-                out.push(v, Pos { line, col: here });
-            }
-            None => out.push(folded, Pos { line, col: here }),
+        if voiced.is_none() && folded == c {
+            out.pos.push(here);
+            continue;
         }
+        out.text
+            .push_str(raw.get(copy_from..at).unwrap_or_default());
+        if let Some(v) = voiced {
+            // The mark merges into the kana: one output char for two source chars.
+            chars.next();
+            col = col.saturating_add(1);
+            out.push(v, here);
+        } else {
+            out.push(folded, here);
+        }
+        copy_from = chars.peek().map_or(raw.len(), |&(next, _)| next);
     }
+    out.text.push_str(raw.get(copy_from..).unwrap_or_default());
     out
 }
 
@@ -355,11 +374,12 @@ fn join_spaced_cell(chars: &[Ch]) -> Vec<bool> {
             end
         };
         let cell = chars.get(start..end).unwrap_or_default();
-        if cell.len() < 3 || cell.len() % 2 == 0 {
+        let spaced = cell.iter().skip(1).step_by(2).all(|&(c, _)| c == ' ');
+        // Checked before the tokens are gathered: most cells are not spaced.
+        if cell.len() < 3 || cell.len() % 2 == 0 || !spaced {
             continue;
         }
         let tokens: Vec<char> = cell.iter().step_by(2).map(|&(c, _)| c).collect();
-        let spaced = cell.iter().skip(1).step_by(2).all(|&(c, _)| c == ' ');
         let allowed = tokens
             .iter()
             .all(|&c| is_cjk(c) || c.is_ascii_digit() || "（）()「」【】『』".contains(c));
@@ -367,7 +387,7 @@ fn join_spaced_cell(chars: &[Ch]) -> Vec<bool> {
         let digit_pair = tokens
             .windows(2)
             .any(|w| w.iter().all(char::is_ascii_digit));
-        if spaced && allowed && cjk >= 2 && cjk * 2 >= tokens.len() && !digit_pair {
+        if allowed && cjk >= 2 && cjk * 2 >= tokens.len() && !digit_pair {
             // `1 特 別 職`: a leading number is a list marker and keeps its space.
             let first = if tokens.first().is_some_and(char::is_ascii_digit) {
                 start + 2

@@ -2,9 +2,10 @@
 //! read from table cells (the header path and row labels give the meaning),
 //! key-value blocks (`【事業費】 R4～R7（4年間）` + `28,000千円`) and prose.
 
-use std::collections::HashMap;
-
 use regex::Regex;
+use rustc_hash::FxHashMap;
+use std::ops::Deref;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use super::dates::{self, DateContext, FoundDate};
@@ -20,7 +21,7 @@ use crate::text::MappedText;
 /// Blocks with the dates found in them and the context each was read in.
 pub struct DatedBlocks<'a> {
     pub blocks: &'a [SegBlock],
-    index: HashMap<u32, usize>,
+    index: FxHashMap<u32, usize>,
     /// Per block: the date context its text was read with.
     contexts: Vec<DateContext>,
     /// Per block: dates in its content (non-table blocks).
@@ -32,12 +33,12 @@ pub struct DatedBlocks<'a> {
 impl<'a> DatedBlocks<'a> {
     /// `None` once `budget` is spent.
     pub fn new(blocks: &'a [SegBlock], base: DateContext, budget: &Budget) -> Option<Self> {
-        let index: HashMap<u32, usize> = blocks
+        let index: FxHashMap<u32, usize> = blocks
             .iter()
             .enumerate()
             .map(|(i, b)| (b.block.block_id, i))
             .collect();
-        let mut heading_fy: HashMap<u32, i32> = HashMap::new();
+        let mut heading_fy: FxHashMap<u32, i32> = FxHashMap::default();
         let mut era = base.era;
         let mut contexts = Vec::with_capacity(blocks.len());
         let mut block_dates = Vec::with_capacity(blocks.len());
@@ -145,6 +146,9 @@ static ENTITY: LazyLock<Regex> = LazyLock::new(|| {
 /// A municipality or prefecture named as a section label (`[松江市]`).
 fn entity_in(text: &str) -> Option<String> {
     let first_line = text.lines().next()?;
+    if !opens_label(first_line) {
+        return None;
+    }
     let caps = ENTITY.captures(first_line)?;
     let m = caps.get(0)?;
     // Only a label at the start of the heading names the section's entity.
@@ -154,44 +158,85 @@ fn entity_in(text: &str) -> Option<String> {
     Some(caps.get(1)?.as_str().to_string())
 }
 
-/// What a block inherits from its section: entity, stance words, heading.
-#[derive(Debug, Clone)]
-struct Section {
+/// Whether an opening bracket stands where `entity_in` accepts a label: at
+/// most one char before it. Most headings have none there, and the regex
+/// need not run.
+fn opens_label(line: &str) -> bool {
+    let is_open = |c: char| matches!(c, '[' | '【' | '(' | '（' | '<' | '＜');
+    let mut chars = line.trim_start().chars();
+    match chars.next() {
+        Some(c) if is_open(c) => true,
+        Some(_) => chars.as_str().trim_start().starts_with(is_open),
+        None => false,
+    }
+}
+
+/// What the blocks of a section inherit from it: entity, stance words, heading.
+#[derive(Debug)]
+struct Inherited {
     entity: Option<String>,
     stance: Option<Stance>,
     heading: Option<String>,
+}
+
+/// A block's section: what it inherits, shared with the other blocks under
+/// the same parent, and the fiscal year its own date context gives.
+#[derive(Debug)]
+struct Section {
+    inherited: Rc<Inherited>,
     fiscal_year: Option<i32>,
 }
 
-/// Sections already read, by parent block: the blocks of a section share
-/// their ancestors, and reading them (a regex per heading) per block was a
-/// large share of extraction.
-type Sections = HashMap<Option<u32>, Section>;
+impl Deref for Section {
+    type Target = Inherited;
+
+    fn deref(&self) -> &Inherited {
+        &self.inherited
+    }
+}
+
+/// Sections already read: the blocks of a section share their ancestors,
+/// and reading them (a regex per heading) per block was a large share of
+/// extraction.
+#[derive(Default)]
+struct Sections {
+    by_parent: FxHashMap<Option<u32>, Rc<Inherited>>,
+    /// `entity_in` by block id: a heading is an ancestor of every section
+    /// below it.
+    entities: FxHashMap<u32, Option<String>>,
+}
 
 fn section_of(dated: &DatedBlocks<'_>, i: usize, ctx: &DocContext, seen: &mut Sections) -> Section {
     let fiscal_year = dated.contexts.get(i).and_then(|c| c.fiscal_year);
     let parent = dated.blocks.get(i).and_then(|b| b.block.parent_id);
-    if let Some(s) = seen.get(&parent) {
+    if let Some(s) = seen.by_parent.get(&parent) {
         return Section {
+            inherited: Rc::clone(s),
             fiscal_year,
-            ..s.clone()
         };
     }
     let ancestors = dated.ancestors(i);
     let entity = ancestors
         .iter()
-        .find_map(|b| entity_in(&b.block.raw))
+        .find_map(|b| {
+            seen.entities
+                .entry(b.block.block_id)
+                .or_insert_with(|| entity_in(&b.block.raw))
+                .clone()
+        })
         .or_else(|| ctx.issuer.clone());
     let stance = ancestors.iter().find_map(|b| stance_of(&b.block.text));
     let heading = ancestors.first().map(|b| b.block.text.trim().to_string());
-    let section = Section {
+    let inherited = Rc::new(Inherited {
         entity,
         stance,
         heading,
+    });
+    seen.by_parent.insert(parent, Rc::clone(&inherited));
+    Section {
+        inherited,
         fiscal_year,
-    };
-    seen.insert(parent, section.clone());
-    section
+    }
 }
 
 /// A period: fiscal years covered and the text that named them.
@@ -230,23 +275,25 @@ fn period_of(d: &FoundDate, label: &str) -> Option<Period> {
     })
 }
 
-/// `period_in`, `only_period` and `unit_in_label` remembered per text: a
-/// table repeats the same header and label strings on every row, and a
-/// 40,000-row CSV must not re-read them each time.
+/// `period_in`, `only_period`, `unit_in_label` and `is_cumulative`
+/// remembered per text: a table repeats the same header and label strings
+/// on every row, and a 40,000-row CSV must not re-read them each time.
 struct Memo<'a> {
     ctx: DateContext,
-    periods: HashMap<&'a str, Option<Period>>,
-    only: HashMap<&'a str, bool>,
-    units: HashMap<&'a str, Option<(String, f64)>>,
+    periods: FxHashMap<&'a str, Option<Period>>,
+    only: FxHashMap<&'a str, bool>,
+    units: FxHashMap<&'a str, Option<(String, f64)>>,
+    cumulative: FxHashMap<&'a str, bool>,
 }
 
 impl<'a> Memo<'a> {
     fn new(ctx: DateContext) -> Self {
         Memo {
             ctx,
-            periods: HashMap::new(),
-            only: HashMap::new(),
-            units: HashMap::new(),
+            periods: FxHashMap::default(),
+            only: FxHashMap::default(),
+            units: FxHashMap::default(),
+            cumulative: FxHashMap::default(),
         }
     }
 
@@ -264,6 +311,13 @@ impl<'a> Memo<'a> {
             .only
             .entry(text)
             .or_insert_with(|| only_period(text, ctx))
+    }
+
+    fn cumulative(&mut self, text: &'a str) -> bool {
+        *self
+            .cumulative
+            .entry(text)
+            .or_insert_with(|| keywords::is_cumulative(text))
     }
 
     fn unit(&mut self, text: &'a str) -> Option<(String, f64)> {
@@ -462,7 +516,7 @@ fn table_measures<'a>(
     let table_id = sb.block.block_id;
     // The nearest text cell above each column's values, in data rows: a
     // label printed over the value it describes (`R7時点：…割合は` / `63.3%`).
-    let mut text_above: HashMap<u32, &SegCell> = HashMap::new();
+    let mut text_above: FxHashMap<u32, &SegCell> = FxHashMap::default();
     for cell in sb.cells.iter().filter(|c| !c.cell.is_header) {
         let above = text_above.get(&cell.cell.col).copied();
         if cell.cell.value.is_none() && !cell.cell.text.trim().is_empty() {
@@ -493,8 +547,8 @@ fn table_measures<'a>(
             continue;
         };
         let col_period = cell.header_parts.iter().rev().find_map(|h| memo.period(h));
-        let cumulative_word = keywords::is_cumulative(header)
-            || cell.label_parts.iter().any(|l| keywords::is_cumulative(l));
+        let cumulative_word =
+            memo.cumulative(header) || cell.label_parts.iter().any(|l| memo.cumulative(l));
         let relative = frame.this_year.and_then(|base| {
             let header = cell
                 .header_parts
@@ -890,7 +944,7 @@ pub fn extract_measures(
     // column of layout text) holds for the tables after it, until the next
     // heading opens another section.
     let mut unit_context: Option<(String, f64)> = None;
-    let mut sections = Sections::new();
+    let mut sections = Sections::default();
     for (i, sb) in dated.blocks.iter().enumerate() {
         if budget.exceeded() {
             return None;
@@ -964,6 +1018,8 @@ mod tests {
         assert_eq!(entity_in("【津和野町】事業").as_deref(), Some("津和野町"));
         assert_eq!(entity_in("事業の概要 [松江市]"), None);
         assert_eq!(entity_in("【事業費】 R4～R7"), None);
+        assert_eq!(entity_in(" ■ （浜田市） 事業").as_deref(), Some("浜田市"));
+        assert_eq!(entity_in("■■ （浜田市） 事業"), None);
     }
 
     #[test]

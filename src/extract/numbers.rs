@@ -2,9 +2,10 @@
 //! `12億3456万円`, `約3割`, `△1,234`, kanji numerals.
 // OWNER: helper "numbers+dates". Interface below is fixed; fill in the bodies.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
 
 use super::dates::{find_dates, DateContext};
 
@@ -247,8 +248,8 @@ const KNOWN_UNITS: &[&str] = &[
 type UnitsStartingWith = Vec<(Vec<char>, &'static str)>;
 
 /// `KNOWN_UNITS` by first char: unit matching runs at every number.
-static UNITS_BY_FIRST_CHAR: LazyLock<HashMap<char, UnitsStartingWith>> = LazyLock::new(|| {
-    let mut map: HashMap<char, UnitsStartingWith> = HashMap::new();
+static UNITS_BY_FIRST_CHAR: LazyLock<FxHashMap<char, UnitsStartingWith>> = LazyLock::new(|| {
+    let mut map: FxHashMap<char, UnitsStartingWith> = FxHashMap::default();
     for w in KNOWN_UNITS {
         let chars: Vec<char> = w.chars().collect();
         if let Some(&c) = chars.first() {

@@ -1,6 +1,6 @@
 //! Text documents: lines into blocks (see `segment_text`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::extract::numbers::parse_quantity;
 use crate::model::{Block, BlockKind};
@@ -163,7 +163,7 @@ struct Builder<'a> {
     /// Open headings, outermost first: (level, block_id).
     open: Vec<(u32, u32)>,
     /// Heading level of each marker family, fixed where it first appears.
-    family_levels: HashMap<String, u32>,
+    family_levels: FxHashMap<String, u32>,
     /// Indentation of the open list items, outermost first.
     list_indents: Vec<u32>,
 }
@@ -211,7 +211,7 @@ pub(crate) fn segment(doc_id: &str, lines: &[NormLine], budget: &Budget) -> Opti
         raw: RawLines::new(lines),
         out: vec![],
         open: vec![],
-        family_levels: HashMap::new(),
+        family_levels: FxHashMap::default(),
         list_indents: vec![],
     };
     let mut i = 0;

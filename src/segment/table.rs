@@ -2,9 +2,10 @@
 //! spaces), and turning a grid of fields into cells with header paths and
 //! row labels.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
 
 use crate::extract::numbers::{parse_quantity, Quantity};
 use crate::model::Cell;
@@ -224,9 +225,12 @@ fn entity(chars: &[char]) -> Option<(char, usize)> {
     })
 }
 
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
 fn has_digit(text: &str) -> bool {
-    text.chars()
-        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    text.chars().any(is_digit)
 }
 
 /// `parse_quantity`, skipped for text without digits (most cells) and for
@@ -235,13 +239,70 @@ pub(crate) fn quantity(text: &str) -> Option<Quantity> {
     if !has_digit(text) {
         return None;
     }
-    let chars: Vec<char> = text.chars().collect();
-    let numbered = parse_marker(&chars)
-        .is_some_and(|m| m.family.starts_with("num_") || m.family.starts_with("paren_"));
+    // Only a label opening with a digit or a parenthesis can be numbered:
+    // other texts need no char list for `parse_marker`.
+    let numbered = text.starts_with(|c: char| is_digit(c) || matches!(c, '(' | '（')) && {
+        let chars: Vec<char> = text.chars().collect();
+        parse_marker(&chars)
+            .is_some_and(|m| m.family.starts_with("num_") || m.family.starts_with("paren_"))
+    };
     if numbered {
         return None;
     }
     parse_quantity(text)
+}
+
+/// Quantities of a grid's distinct cell texts, each parsed once: large
+/// delimited files repeat the same few values.
+#[derive(Default)]
+struct Parsed {
+    quantities: Vec<Option<Quantity>>,
+    /// Data cells still to receive each quantity: the last one takes it
+    /// instead of a copy.
+    uses: Vec<usize>,
+}
+
+impl Parsed {
+    /// Per cell of `rows`, the index of its quantity.
+    fn read(&mut self, rows: &[Vec<Option<GridCell>>]) -> Vec<Vec<Option<usize>>> {
+        let mut seen: FxHashMap<&str, Option<usize>> = FxHashMap::default();
+        let slots = rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| {
+                        let text = c.as_ref()?.content.text.as_str();
+                        if !has_digit(text) {
+                            return None;
+                        }
+                        *seen.entry(text).or_insert_with(|| {
+                            self.quantities.push(Some(quantity(text)?));
+                            Some(self.quantities.len() - 1)
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        self.uses = vec![0; self.quantities.len()];
+        slots
+    }
+
+    fn count_use(&mut self, i: usize) {
+        if let Some(u) = self.uses.get_mut(i) {
+            *u += 1;
+        }
+    }
+
+    fn claim(&mut self, i: usize) -> Option<Quantity> {
+        let left = self.uses.get_mut(i)?;
+        *left = left.saturating_sub(1);
+        let q = self.quantities.get_mut(i)?;
+        if *left == 0 {
+            q.take()
+        } else {
+            q.clone()
+        }
+    }
 }
 
 fn to_u32(n: usize) -> u32 {
@@ -261,27 +322,8 @@ fn to_u32(n: usize) -> u32 {
 pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<SegCell>, String) {
     let Grid { rows, header_rows } = grid;
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-    // Large delimited files repeat the same few values: parse each text once.
-    let mut seen: HashMap<String, Option<Quantity>> = HashMap::new();
-    let mut quantity_of = |text: &str| -> Option<Quantity> {
-        if !has_digit(text) {
-            return None;
-        }
-        if let Some(q) = seen.get(text) {
-            return q.clone();
-        }
-        let q = quantity(text);
-        seen.insert(text.to_string(), q.clone());
-        q
-    };
-    let quantities: Vec<Vec<Option<Quantity>>> = rows
-        .iter()
-        .map(|r| {
-            r.iter()
-                .map(|c| c.as_ref().and_then(|c| quantity_of(&c.content.text)))
-                .collect()
-        })
-        .collect();
+    let mut parsed = Parsed::default();
+    let quantities = parsed.read(&rows);
     let first_numeric = quantities
         .iter()
         .position(|r| r.iter().any(Option::is_some));
@@ -299,6 +341,9 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
             if let (Some(_), Some(f), Some(n)) = (cell, filled.get_mut(c), numeric.get_mut(c)) {
                 *f += 1;
                 *n += usize::from(q.is_some());
+            }
+            if let Some(i) = q {
+                parsed.count_use(*i);
             }
         }
     }
@@ -407,7 +452,7 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
                     column_headers.get(c).cloned().unwrap_or_default(),
                 )
             };
-            let quantity = q.filter(|_| !is_header);
+            let quantity = q.filter(|_| !is_header).and_then(|i| parsed.claim(i));
             let (value, unit) = match &quantity {
                 Some(q) => (Some(q.value), q.unit.clone()),
                 None => (None, None),
