@@ -98,8 +98,7 @@ pub type Bytes = polars_buffer::Buffer<u8>;
 /// writes (over 90% of the bytes), and a nightly run takes most batches
 /// from the cache: those lines are left in the cache file and copied file
 /// to file by the kernel (`copy_file_range`), several times faster than
-/// reading them in and writing them out, and a block-sharing copy on
-/// filesystems that can (XFS, Btrfs).
+/// reading them in and writing them out.
 #[derive(Debug, Clone)]
 pub enum CsvPart {
     /// Just encoded.
@@ -128,23 +127,23 @@ impl CsvPart {
 
     /// Add the lines to `digest`, reading a file part at its own offsets
     /// (so that it can be hashed while it is being copied).
-    fn hash_into(
-        &self,
-        digest: &mut datapackage::RunningDigest,
-        buf: &mut Vec<u8>,
-    ) -> std::io::Result<()> {
+    fn hash_into(&self, digest: &mut datapackage::RunningDigest, buf: &mut Vec<u8>) -> Result<()> {
         use std::os::unix::fs::FileExt;
         match self {
             CsvPart::Memory(bytes) => digest.update(bytes),
             CsvPart::File {
-                file, offset, len, ..
+                file,
+                path,
+                offset,
+                len,
             } => {
                 buf.resize(1 << 20, 0);
                 let (mut at, end) = (*offset, offset.saturating_add(*len));
                 while at < end {
                     let n = usize::try_from(end - at).map_or(buf.len(), |n| n.min(buf.len()));
                     let chunk = buf.get_mut(..n).unwrap_or_default();
-                    file.read_exact_at(chunk, at)?;
+                    file.read_exact_at(chunk, at)
+                        .map_err(|e| Error::io(&**path, e))?;
                     digest.update(chunk);
                     at += n as u64;
                 }
@@ -228,7 +227,7 @@ struct DatasetFiles {
 /// than reading the files back at the end, takes that time off the night.
 struct CsvDigest {
     parts: mpsc::SyncSender<CsvPart>,
-    done: std::thread::JoinHandle<std::io::Result<datapackage::FileDigest>>,
+    done: std::thread::JoinHandle<Result<datapackage::FileDigest>>,
 }
 
 impl CsvDigest {
@@ -257,7 +256,6 @@ impl CsvDigest {
         self.done
             .join()
             .map_err(|_| Error::Other(format!("{}: hashing stopped", path.display())))?
-            .map_err(|e| Error::io(path, e))
     }
 }
 
@@ -764,7 +762,11 @@ mod tests {
             len: bytes.len() as u64,
         };
         let mut digest = datapackage::RunningDigest::default();
-        assert!(short.hash_into(&mut digest, &mut Vec::new()).is_err());
+        let err = short
+            .hash_into(&mut digest, &mut Vec::new())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(&*path.to_string_lossy()), "{err}");
     }
 
     #[test]
