@@ -522,6 +522,13 @@ fn read_number(cs: &[char], i: usize, allow_kanji: bool) -> Option<Reading> {
         if run.len() < 2 || !run.iter().any(|&c| kanji_digit(c).is_some()) {
             return None;
         }
+        // Japan has under two thousand municipalities, so a count of them
+        // never needs 万: before 市/町/村/区 such a run is a place name
+        // (`四万十市`).
+        let municipal = cs.get(end).is_some_and(|c| matches!(c, '市' | '町' | '村' | '区'));
+        if municipal && run.iter().any(|&c| big_unit(c).is_some()) {
+            return None;
+        }
         let value = kanji_number(&run.iter().collect::<String>())?;
         return Some(Reading::Kanji { value, end });
     }
@@ -911,6 +918,8 @@ mod tests {
         assert_eq!(vu("三千五百人"), (3500.0, u("人")));
         // A code and a label, not a quantity.
         assert_eq!(parse_quantity("09 交際費"), None);
+        assert_eq!(parse_quantity("四万十市"), None);
+        assert_eq!(parse_quantity("十九市町村").map(|q| q.value), Some(19.0));
         assert_eq!(vu("828市区町村"), (828.0, u("市区町村")));
     }
 
@@ -987,6 +996,9 @@ mod tests {
         assert_eq!(found("毎月1本ペース"), vec![f(1.0, "本")]);
         assert_eq!(found("各課に1名配置"), vec![f(1.0, "名")]);
         assert_eq!(found("山陰12市"), vec![f(12.0, "市")]);
+        assert_eq!(found("県内の十九市町村"), vec![f(19.0, "市町村")]);
+        assert_eq!(found("[四万十市] 事業"), vec![]);
+        assert_eq!(found("四万十町と三万人"), vec![f(30000.0, "人")]);
         assert_eq!(found("各2回し"), vec![f(2.0, "回")]);
         assert_eq!(found("(39歳から49歳)"), vec![f(39.0, "歳"), f(49.0, "歳")]);
         assert_eq!(found("参加者は三千五百人"), vec![f(3500.0, "人")]);

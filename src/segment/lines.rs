@@ -44,21 +44,36 @@ fn is_ascii_alnum(c: Option<char>) -> bool {
 }
 
 /// Join wrapped lines: nothing between CJK chars (so `…104` + `機関` reads
-/// `…104機関`), one space between ASCII alphanumerics. The inserted space
-/// takes the position of the char after it.
+/// `…104機関`), one space between ASCII alphanumerics, and one space after a
+/// number that stands apart on its line. The inserted space takes the
+/// position of the char after it.
 pub(crate) fn join_wrapped(parts: &[MappedText]) -> MappedText {
     let mut out = MappedText::new();
+    let mut after_column_number = false;
     for part in parts {
         let part = part.trim();
         let Some(&first_pos) = part.pos.first() else {
             continue;
         };
-        if is_ascii_alnum(out.text.chars().last()) && is_ascii_alnum(part.text.chars().next()) {
+        let ascii_pair =
+            is_ascii_alnum(out.text.chars().last()) && is_ascii_alnum(part.text.chars().next());
+        if ascii_pair || after_column_number {
             out.push(' ', first_pos);
         }
         out.push_str(&part);
+        after_column_number = ends_with_column_number(&part.text);
     }
     out
+}
+
+/// Whether a line ends in a number that is not glued to the words before
+/// it: alone on the line or after a space, as in the columns of
+/// layout-preserving PDF text (`役務費            740`). Such a number ends a
+/// row, so the next line's first word (`人間ドック`) is not its unit; a
+/// sentence wrapped after its number (`ネットワーク。104`) still joins.
+fn ends_with_column_number(line: &str) -> bool {
+    let before = line.trim_end_matches(|c: char| c.is_ascii_digit() || c == ',' || c == '.');
+    before.len() < line.len() && before.chars().last().is_none_or(char::is_whitespace)
 }
 
 /// Join two pieces with one space (a value that stood on a later line).
@@ -244,6 +259,21 @@ mod tests {
         let c = norm_line(1, "Society");
         let d = norm_line(2, " 5.0 plan");
         assert_eq!(join_wrapped(&[c.norm, d.norm]).text, "Society 5.0 plan");
+    }
+
+    #[test]
+    fn a_number_in_its_own_column_does_not_take_the_next_line_as_unit() {
+        let a = norm_line(1, "11 役務費            740");
+        let b = norm_line(2, "人間ドック・脱ドック");
+        let j = join_wrapped(&[a.norm, b.norm]);
+        assert_eq!(j.text, "11 役務費            740 人間ドック・脱ドック");
+        assert_eq!(j.pos_at(22), Pos { line: 2, col: 0 });
+        let c = norm_line(1, "消耗品費\u{3000}1.001");
+        let d = norm_line(2, "市ウェブサイト運営管理");
+        assert_eq!(join_wrapped(&[c.norm, d.norm]).text, "消耗品費\u{3000}1.001 市ウェブサイト運営管理");
+        let e = norm_line(1, "        299,237");
+        let f = norm_line(2, "時間外勤務手当");
+        assert_eq!(join_wrapped(&[e.norm, f.norm]).text, "299,237 時間外勤務手当");
     }
 
     #[test]
