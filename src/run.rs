@@ -8,12 +8,13 @@ use std::fs;
 use std::io::IsTerminal;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::batch;
-use crate::cache::{self, BatchEntry, Cache, ChangeStats, LastRun, Seen};
+use crate::cache::{self, BatchEntry, Cache, ChangeStats, FileStat, LastRun, Seen};
 use crate::check::{self, Config, DocFacts};
 use crate::decode;
 use crate::error::{Error, Result};
@@ -218,34 +219,40 @@ fn budget(max_seconds: f64) -> pipeline::Budget {
     }
 }
 
+/// The `failed` document of an input that cannot be read. A file we cannot
+/// read has no bytes to hash: its id comes from its path.
+fn unreadable(file: &InputFile, bytes: u64, msg: String) -> Box<DocOutput> {
+    let id = decode::doc_id(format!("unreadable:{}", file.display).as_bytes());
+    Box::new(DocOutput {
+        document: Some(pipeline::failed_document(id, &file.display, bytes, msg)),
+        ..DocOutput::default()
+    })
+}
+
+/// The stat of one input that can be read, or the `failed` document saying
+/// why it cannot.
+fn stat_input(file: &InputFile, max_bytes: u64) -> std::result::Result<FileStat, Box<DocOutput>> {
+    match fs::metadata(&file.path) {
+        Ok(m) if m.len() > max_bytes => Err(unreadable(
+            file,
+            m.len(),
+            format!(
+                "{}: {} bytes is over the per-document limit of {max_bytes} bytes (--max-doc-bytes)",
+                file.display,
+                m.len()
+            ),
+        )),
+        Ok(m) if !m.is_file() => Err(unreadable(file, 0, format!("{}: not a regular file", file.display))),
+        Ok(m) => Ok(FileStat::of(&m)),
+        Err(e) => Err(unreadable(file, 0, format!("{}: cannot read: {e}", file.display))),
+    }
+}
+
 /// The bytes of one input, or the `failed` document saying why not.
 fn read_input(file: &InputFile, max_bytes: u64) -> std::result::Result<Vec<u8>, Box<DocOutput>> {
-    let fail = |id: String, bytes: u64, msg: String| {
-        Box::new(DocOutput {
-            document: Some(pipeline::failed_document(id, &file.display, bytes, msg)),
-            ..DocOutput::default()
-        })
-    };
-    // A file we cannot read has no bytes to hash: its id comes from its path.
-    let path_id = || decode::doc_id(format!("unreadable:{}", file.display).as_bytes());
-    match fs::metadata(&file.path) {
-        Ok(m) if m.len() > max_bytes => {
-            return Err(fail(
-                path_id(),
-                m.len(),
-                format!(
-                    "{}: {} bytes is over the per-document limit of {max_bytes} bytes (--max-doc-bytes)",
-                    file.display,
-                    m.len()
-                ),
-            ))
-        }
-        Ok(m) if !m.is_file() => return Err(fail(path_id(), 0, format!("{}: not a regular file", file.display))),
-        Ok(_) => {}
-        Err(e) => return Err(fail(path_id(), 0, format!("{}: cannot read: {e}", file.display))),
-    }
+    stat_input(file, max_bytes)?;
     fs::read(&file.path)
-        .map_err(|e| fail(path_id(), 0, format!("{}: cannot read: {e}", file.display)))
+        .map_err(|e| unreadable(file, 0, format!("{}: cannot read: {e}", file.display)))
 }
 
 /// Parse one input's bytes; a panic in a stage becomes a `failed` document.
@@ -292,25 +299,51 @@ struct Unit {
     unreadable: Option<DocOutput>,
     /// Later paths with the same bytes: one document, noted in its `error`.
     also: Vec<String>,
+    /// The stat taken before hashing, when settled enough to record.
+    stat: Option<FileStat>,
 }
 
 impl Unit {
-    fn read(file: &InputFile, max_bytes: u64) -> Unit {
-        match read_input(file, max_bytes) {
-            Ok(bytes) => Unit {
-                file: file.clone(),
-                content: Some(cache::content_hash(&bytes)),
-                bytes: bytes.len() as u64,
-                unreadable: None,
-                also: Vec::new(),
-            },
-            Err(failed) => Unit {
-                file: file.clone(),
-                content: None,
-                bytes: failed.document.as_ref().map_or(0, |d| d.bytes),
-                unreadable: Some(*failed),
-                also: Vec::new(),
-            },
+    /// Stat and hash one input. When `cache` recorded this very stat for the
+    /// path, its content hash is taken from there and the file is not read.
+    /// `now` is when the run started, for [`FileStat::settled`].
+    fn read(file: &InputFile, max_bytes: u64, cache: Option<&Cache>, now: SystemTime) -> Unit {
+        let unit = |content: String, bytes: u64, stat: Option<FileStat>| Unit {
+            file: file.clone(),
+            content: Some(content),
+            bytes,
+            unreadable: None,
+            also: Vec::new(),
+            stat,
+        };
+        let stat = match stat_input(file, max_bytes) {
+            Ok(stat) => stat,
+            Err(failed) => return Unit::failed(file, *failed),
+        };
+        if let Some(content) = cache.and_then(|c| c.known_content(&file.display, &stat)) {
+            return unit(content.to_string(), stat.len, Some(stat));
+        }
+        match fs::read(&file.path) {
+            Ok(bytes) => unit(
+                cache::content_hash(&bytes),
+                bytes.len() as u64,
+                stat.settled(now).then_some(stat),
+            ),
+            Err(e) => Unit::failed(
+                file,
+                *unreadable(file, 0, format!("{}: cannot read: {e}", file.display)),
+            ),
+        }
+    }
+
+    fn failed(file: &InputFile, failed: DocOutput) -> Unit {
+        Unit {
+            file: file.clone(),
+            content: None,
+            bytes: failed.document.as_ref().map_or(0, |d| d.bytes),
+            unreadable: Some(failed),
+            also: Vec::new(),
+            stat: None,
         }
     }
 
@@ -392,6 +425,7 @@ fn parse_unit(unit: &Unit, options: &RunOptions, cache: Option<&Cache>) -> Parse
                 content: content.clone(),
                 key: Cache::key(other, content),
                 reparsed: false,
+                stat: None,
             });
         }
     }
@@ -414,6 +448,7 @@ fn parse_readable(
             content: c.to_string(),
             key: k.clone(),
             reparsed,
+            stat: unit.stat,
         }],
         _ => Vec::new(),
     };
@@ -599,12 +634,18 @@ fn seen_unparsed(units: &[Unit]) -> Vec<Seen> {
     let mut seen = Vec::new();
     for unit in units {
         if let Some(content) = &unit.content {
-            for path in std::iter::once(&unit.file.display).chain(&unit.also) {
+            // The stat is the first path's; the others are read next time.
+            let stats = std::iter::once(unit.stat).chain(std::iter::repeat(None));
+            for (path, stat) in std::iter::once(&unit.file.display)
+                .chain(&unit.also)
+                .zip(stats)
+            {
                 seen.push(Seen {
                     path: path.clone(),
                     content: content.clone(),
                     key: Cache::key(path, content),
                     reparsed: false,
+                    stat,
                 });
             }
         }
@@ -785,9 +826,11 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
             listed.join("; ")
         )));
     }
+    let cache = options.cache.as_deref().map(Cache::open);
+    let now = SystemTime::now();
     let units: Vec<Unit> = files
         .par_iter()
-        .map(|f| Unit::read(f, options.max_doc_bytes))
+        .map(|f| Unit::read(f, options.max_doc_bytes, cache.as_ref(), now))
         .collect();
     let units = merge_duplicates(units);
     let plan = batch::plan(units.iter().map(|u| (u.file.display.as_str(), u.bytes)));
@@ -803,7 +846,6 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
     } else {
         ProgressBar::hidden()
     };
-    let cache = options.cache.as_deref().map(Cache::open);
     let fingerprint = run_fingerprint(&options.config);
     let ranges: Vec<&[Unit]> = plan
         .iter()
@@ -938,6 +980,53 @@ mod tests {
             pipeline::Layout::Delimited(b'\t')
         );
         assert_eq!(pipeline::Layout::for_path("x.txt"), pipeline::Layout::Text);
+    }
+
+    #[test]
+    fn an_input_whose_stat_was_recorded_is_not_read_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("a.txt");
+        fs::write(&path, "令和5年度 100人\n").unwrap();
+        let file = InputFile {
+            display: "a.txt".into(),
+            path: path.clone(),
+        };
+        let later = SystemTime::now() + std::time::Duration::from_secs(60);
+        let dir = tmp.path().join("cache");
+        let stat = Unit::read(&file, u64::MAX, None, later)
+            .stat
+            .expect("a file untouched for a minute has a settled stat");
+        let recorded = Seen {
+            path: "a.txt".into(),
+            content: "recorded-hash".into(),
+            key: Cache::key("a.txt", "recorded-hash"),
+            reparsed: false,
+            stat: Some(stat),
+        };
+        Cache::open(&dir).finish(&[recorded], &[]).unwrap();
+        let cache = Cache::open(&dir);
+
+        // Same stat: the recorded hash stands, the bytes are not read.
+        let trusted = Unit::read(&file, u64::MAX, Some(&cache), later);
+        assert_eq!(trusted.content.as_deref(), Some("recorded-hash"));
+        assert_eq!(trusted.bytes, stat.len);
+
+        // Rewritten with as many bytes: the times differ (set here, since
+        // this test runs within one tick of the clock), so it is hashed.
+        let text = "令和5年度 200人\n";
+        fs::write(&path, text).unwrap();
+        let old = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        fs::File::options()
+            .write(true)
+            .open(&path)
+            .and_then(|f| f.set_modified(old))
+            .unwrap();
+        let changed = Unit::read(&file, u64::MAX, Some(&cache), later);
+        assert_eq!(changed.content, Some(cache::content_hash(text.as_bytes())));
+
+        // Just written, as of now: hashed, and its stat not worth keeping.
+        let fresh = Unit::read(&file, u64::MAX, None, SystemTime::now());
+        assert!(fresh.stat.is_none());
     }
 
     #[test]

@@ -403,3 +403,40 @@ fn a_night_cut_short_by_the_time_limit_is_never_nothing_changed() {
     let relaxed = run::run(&options(&corpus.docs_dir, &out, true, None)).unwrap();
     assert_eq!((relaxed.failed, relaxed.out_kept), (0, false));
 }
+
+#[test]
+fn inputs_trusted_by_their_stat_still_show_an_edit_that_kept_size_and_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = corpus(tmp.path(), 12, 5, 0);
+    let docs = corpus.docs_dir.clone();
+    let nightly = tmp.path().join("out");
+    // Only a stat older than the clock's tick is recorded (see
+    // `cache::FileStat::settled`): let the drop settle first.
+    std::thread::sleep(std::time::Duration::from_millis(2_500));
+    run::run(&options(&docs, &nightly, true, None)).unwrap();
+    let quiet = run::run(&options(&docs, &nightly, true, None)).unwrap();
+    assert!(quiet.out_kept);
+    assert_eq!(changes(&quiet).unchanged, 12);
+
+    // One digit changed in place, the modification time put back: only the
+    // change time (which no one can set back) tells.
+    let path = generate::document(5, 3, false).file;
+    let path = docs.join(path);
+    let before = fs::metadata(&path).unwrap().modified().unwrap();
+    let mut bytes = fs::read(&path).unwrap();
+    let digit = bytes.iter().position(u8::is_ascii_digit).unwrap();
+    bytes[digit] = if bytes[digit] == b'9' { b'8' } else { bytes[digit] + 1 };
+    fs::write(&path, &bytes).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.set_modified(before))
+        .unwrap();
+
+    let edited = run::run(&options(&docs, &nightly, true, None)).unwrap();
+    let c = changes(&edited);
+    assert_eq!((c.changed, c.unchanged, c.reparsed), (1, 11, 1), "{c:?}");
+    let full = tmp.path().join("full");
+    run::run(&options(&docs, &full, false, None)).unwrap();
+    assert_same_files(&files(&nightly), &files(&full));
+}
