@@ -525,7 +525,9 @@ fn read_number(cs: &[char], i: usize, allow_kanji: bool) -> Option<Reading> {
         // Japan has under two thousand municipalities, so a count of them
         // never needs 万: before 市/町/村/区 such a run is a place name
         // (`四万十市`).
-        let municipal = cs.get(end).is_some_and(|c| matches!(c, '市' | '町' | '村' | '区'));
+        let municipal = cs
+            .get(end)
+            .is_some_and(|c| matches!(c, '市' | '町' | '村' | '区'));
         if municipal && run.iter().any(|&c| big_unit(c).is_some()) {
             return None;
         }

@@ -270,10 +270,16 @@ mod tests {
         assert_eq!(j.pos_at(22), Pos { line: 2, col: 0 });
         let c = norm_line(1, "消耗品費\u{3000}1.001");
         let d = norm_line(2, "市ウェブサイト運営管理");
-        assert_eq!(join_wrapped(&[c.norm, d.norm]).text, "消耗品費\u{3000}1.001 市ウェブサイト運営管理");
+        assert_eq!(
+            join_wrapped(&[c.norm, d.norm]).text,
+            "消耗品費\u{3000}1.001 市ウェブサイト運営管理"
+        );
         let e = norm_line(1, "        299,237");
         let f = norm_line(2, "時間外勤務手当");
-        assert_eq!(join_wrapped(&[e.norm, f.norm]).text, "299,237 時間外勤務手当");
+        assert_eq!(
+            join_wrapped(&[e.norm, f.norm]).text,
+            "299,237 時間外勤務手当"
+        );
     }
 
     #[test]
