@@ -463,6 +463,15 @@ impl TableFrame {
     }
 }
 
+/// A western year printed bare (`2024`, no unit, separator or decimals), as
+/// a year-field column holds it.
+fn is_bare_year(q: &Quantity) -> bool {
+    q.unit.is_none()
+        && q.decimals == 0
+        && !q.raw.contains(',')
+        && (1868.0..=2100.0).contains(&q.number)
+}
+
 /// The quantity a value cell holds: the whole cell, or, in a column whose
 /// header names a period or stance, the one counted figure inside a short
 /// phrase (`年40人`, `5年間で3人`).
@@ -517,6 +526,7 @@ fn table_measures<'a>(
     // The nearest text cell above each column's values, in data rows: a
     // label printed over the value it describes (`R7時点：…割合は` / `63.3%`).
     let mut text_above: FxHashMap<u32, &SegCell> = FxHashMap::default();
+    let mut column_kinds: FxHashMap<u32, (bool, bool)> = FxHashMap::default();
     for cell in sb.cells.iter().filter(|c| !c.cell.is_header) {
         let above = text_above.get(&cell.cell.col).copied();
         if cell.cell.value.is_none() && !cell.cell.text.trim().is_empty() {
@@ -525,12 +535,16 @@ fn table_measures<'a>(
         // A data cell's header is its header parts joined, made once per column.
         let header = cell.cell.header.as_str();
         let is_label_col = (cell.cell.col as usize) < cell.label_parts.len();
-        if is_label_col
-            || cell
-                .header_parts
-                .last()
-                .is_some_and(|h| keywords::is_code_header(h))
-        {
+        if is_label_col {
+            continue;
+        }
+        // Read once per column: every data cell of a column shares its header.
+        let (code_col, year_col) = *column_kinds.entry(cell.cell.col).or_insert_with(|| {
+            cell.header_parts.last().map_or((false, false), |h| {
+                (keywords::is_code_header(h), keywords::is_year_header(h))
+            })
+        });
+        if code_col {
             continue;
         }
         let Some(q) = cell_quantity(cell, header) else {
@@ -546,6 +560,9 @@ fn table_measures<'a>(
             );
             continue;
         };
+        if year_col && is_bare_year(&q) {
+            continue;
+        }
         let col_period = cell.header_parts.iter().rev().find_map(|h| memo.period(h));
         let cumulative_word =
             memo.cumulative(header) || cell.label_parts.iter().any(|l| memo.cumulative(l));
@@ -1020,6 +1037,27 @@ mod tests {
         assert_eq!(entity_in("【事業費】 R4～R7"), None);
         assert_eq!(entity_in(" ■ （浜田市） 事業").as_deref(), Some("浜田市"));
         assert_eq!(entity_in("■■ （浜田市） 事業"), None);
+    }
+
+    #[test]
+    fn year_and_code_columns_of_a_record_export_are_not_measures() {
+        let out = crate::pipeline::process(
+            "export.csv",
+            "種別,事業年度,予算事業ID,事業名,府省庁の建制順,当初予算\n\
+             一覧,2024,1,研修事業,3,1500\n\
+             一覧,2024,17,広報事業,3,2100\n"
+                .as_bytes(),
+        );
+        let raws: Vec<&str> = out.measures.iter().map(|m| m.raw.as_str()).collect();
+        assert_eq!(raws, ["1500", "2100"]);
+        // Near miss: a column headed by a year holds that year's figures,
+        // even one that reads like a year.
+        let out = crate::pipeline::process(
+            "plan.csv",
+            "指標,令和5年度,令和6年度\n利用者数,2024,1980\n".as_bytes(),
+        );
+        let raws: Vec<&str> = out.measures.iter().map(|m| m.raw.as_str()).collect();
+        assert_eq!(raws, ["2024", "1980"]);
     }
 
     #[test]
