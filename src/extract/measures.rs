@@ -932,19 +932,41 @@ fn prose_measures(
     }
 }
 
+/// A money unit standing alone: `千円`, `(百万円)`.
+fn bare_money_unit(text: &str) -> Option<(String, f64)> {
+    let bare = text.trim_start_matches('(').trim_end_matches(')').trim();
+    matches!(bare, "円" | "千円" | "万円" | "百万円" | "億円")
+        .then(|| unit_in_label(&format!("({bare})")))
+        .flatten()
+}
+
 /// The last unit statement among lines `from..=to`: `（単位：千円）`, or a
-/// line holding nothing but a money unit (`千円`, `(百万円)`).
+/// line holding nothing but a money unit (`千円`, `(百万円)`), once or once
+/// per column.
 fn unit_in_lines(lines: &[NormLine], from: u32, to: u32) -> Option<(String, f64)> {
     let first = (from as usize).saturating_sub(1);
     let last = (to as usize).min(lines.len());
     lines.get(first..last)?.iter().rev().find_map(|l| {
         let text = l.norm.text.trim();
-        numbers::unit_statement(text).or_else(|| {
-            let bare = text.trim_start_matches('(').trim_end_matches(')').trim();
-            matches!(bare, "円" | "千円" | "万円" | "百万円" | "億円")
-                .then(|| unit_in_label(&format!("({bare})")))
-                .flatten()
-        })
+        numbers::unit_statement(text)
+            .or_else(|| bare_money_unit(text))
+            .or_else(|| {
+                // Budget books print the unit under every column heading
+                // (`本年度予算額  前年度予算額  比較` / `千円  千円  千円`):
+                // a line of nothing but one money unit repeated states it
+                // for the figures below. Mixed units (`千円  人`) state none.
+                let mut words = text.split_whitespace();
+                let first = words.next()?;
+                let unit = bare_money_unit(first)?;
+                let mut more = false;
+                for w in words {
+                    if w != first {
+                        return None;
+                    }
+                    more = true;
+                }
+                more.then_some(unit)
+            })
     })
 }
 
@@ -1058,6 +1080,31 @@ mod tests {
         );
         let raws: Vec<&str> = out.measures.iter().map(|m| m.raw.as_str()).collect();
         assert_eq!(raws, ["2024", "1980"]);
+    }
+
+    #[test]
+    fn a_unit_printed_under_every_column_scales_the_table_below() {
+        let book = |units: &str| {
+            let text = format!(
+                "（歳　入）\n\
+                 \x20     款                本年度予算額     前年度予算額     比　較\n\
+                 \x20                           {units}\n\
+                 \x20 1 村税                 12,345,600     12,000,100        345,500\n\
+                 \x20 2 使用料及び手数料          74,952         80,446         △5,494\n"
+            );
+            crate::pipeline::process("book.txt", text.as_bytes()).measures
+        };
+        let measures = book("千円            千円            千円");
+        let fee = measures.iter().find(|m| m.raw == "△5,494");
+        assert_eq!(
+            fee.map(|m| (m.value, m.scale)),
+            Some((-5_494_000.0, 1000.0))
+        );
+        assert_eq!(fee.and_then(|m| m.unit.as_deref()), Some("円"));
+        // Near miss: a line of different units states none for the table.
+        let measures = book("千円            千円            人");
+        let tax = measures.iter().find(|m| m.raw == "12,345,600");
+        assert_eq!(tax.map(|m| (m.value, m.scale)), Some((12_345_600.0, 1.0)));
     }
 
     #[test]
