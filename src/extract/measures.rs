@@ -463,6 +463,66 @@ impl TableFrame {
     }
 }
 
+/// A header that names nothing but a period, stance words included, the
+/// plan's own years too (`前年度`, `本年度(決算見込)`); `前年度からの繰越し`
+/// names more.
+fn names_only_period<'a>(header: &'a str, memo: &mut Memo<'a>) -> bool {
+    if memo.only_period(header) {
+        return true;
+    }
+    if relative_year(header).is_none() {
+        return false;
+    }
+    let mut rest = header.to_string();
+    for w in ["前々年度", "前年度", "昨年度", "本年度", "今年度"] {
+        rest = rest.replace(w, "");
+    }
+    only_period(&rest, &memo.ctx)
+}
+
+/// A data row's own name: its deepest label that says more than a period.
+fn row_name<'a>(cell: &'a SegCell, memo: &mut Memo<'a>) -> Option<String> {
+    cell.label_parts
+        .iter()
+        .rev()
+        .find(|l| !l.trim().is_empty() && !memo.only_period(l))
+        .cloned()
+}
+
+/// Whether every data row (three or more) bears the same name. Record-per-row
+/// exports (review sheets, budget books parsed to CSV) open each row with a
+/// column that is the same on every row (`シート種別` = `レビューシート`, a
+/// source file name): it names the sheet, not the row, and the column
+/// header names the figure (`当初予算(合計)`, `執行額`). A table whose rows
+/// differ, or repeat one indicator under period or stance columns
+/// (`移住者数 | 目標 | R4 | R5`), keeps the row's name.
+fn one_row_name<'a>(cells: &'a [SegCell], memo: &mut Memo<'a>) -> bool {
+    let mut first: Option<String> = None;
+    let mut last_row = None;
+    let mut rows = 0;
+    for cell in cells.iter().filter(|c| !c.cell.is_header) {
+        if last_row == Some(cell.cell.row) {
+            continue;
+        }
+        last_row = Some(cell.cell.row);
+        rows += 1;
+        let Some(name) = cell
+            .label_parts
+            .iter()
+            .rev()
+            .find(|l| !l.trim().is_empty() && !memo.only_period(l))
+        else {
+            return false;
+        };
+        match &first {
+            None => first = Some(name.clone()),
+            Some(f) if f == name => {}
+            Some(_) => return false,
+        }
+    }
+    rows >= 3
+}
+
 /// A western year printed bare (`2024`, no unit, separator or decimals), as
 /// a year-field column holds it.
 fn is_bare_year(q: &Quantity) -> bool {
@@ -527,6 +587,8 @@ fn table_measures<'a>(
     // label printed over the value it describes (`R7時点：…割合は` / `63.3%`).
     let mut text_above: FxHashMap<u32, &SegCell> = FxHashMap::default();
     let mut column_kinds: FxHashMap<u32, (bool, bool)> = FxHashMap::default();
+    let one_row_name = one_row_name(&sb.cells, &mut memo);
+    let mut column_names: FxHashMap<u32, Option<String>> = FxHashMap::default();
     for cell in sb.cells.iter().filter(|c| !c.cell.is_header) {
         let above = text_above.get(&cell.cell.col).copied();
         if cell.cell.value.is_none() && !cell.cell.text.trim().is_empty() {
@@ -613,13 +675,21 @@ fn table_measures<'a>(
         };
         // The indicator is the row's own name; when the row is named only by
         // its period (years as rows), the column's name; else the caption.
-        let indicator = cell
-            .label_parts
-            .iter()
-            .rev()
-            .find(|l| !l.trim().is_empty() && !memo.only_period(l))
-            .cloned()
-            .or_else(|| {
+        let row_name = row_name(cell, &mut memo);
+        let indicator = if one_row_name {
+            // Every row bears the same name: the column names the figure.
+            column_names
+                .entry(cell.cell.col)
+                .or_insert_with(|| {
+                    cell.header_parts
+                        .iter()
+                        .find(|h| !h.trim().is_empty() && !names_only_period(h, &mut memo))
+                        .cloned()
+                })
+                .clone()
+                .or(row_name)
+        } else {
+            row_name.or_else(|| {
                 cell.header_parts
                     .iter()
                     .find(|h| {
@@ -628,7 +698,8 @@ fn table_measures<'a>(
                     .cloned()
                     .filter(|_| !cell.label_parts.is_empty())
             })
-            .or_else(|| frame.caption.clone());
+        }
+        .or_else(|| frame.caption.clone());
         let group = cell
             .label_parts
             .iter()
@@ -1105,6 +1176,48 @@ mod tests {
         let measures = book("千円            千円            人");
         let tax = measures.iter().find(|m| m.raw == "12,345,600");
         assert_eq!(tax.map(|m| (m.value, m.scale)), Some((12_345_600.0, 1.0)));
+    }
+
+    #[test]
+    fn a_name_on_every_row_leaves_the_column_to_name_the_figure() {
+        let indicators = |text: &str| -> Vec<(String, Option<String>)> {
+            crate::pipeline::process("sheet.csv", text.as_bytes())
+                .measures
+                .into_iter()
+                .map(|m| (m.raw, m.indicator))
+                .collect()
+        };
+        let found = indicators(
+            "種別,予算年度,当初予算,前年度からの繰越し,執行額\n\
+             点検表,2022,1500,20,1400\n\
+             点検表,2023,2100,0,1900\n\
+             点検表,2024,800,5,760\n",
+        );
+        let named = |raw: &str| {
+            found
+                .iter()
+                .find(|(r, _)| r == raw)
+                .and_then(|(_, i)| i.clone())
+        };
+        assert_eq!(named("2100").as_deref(), Some("当初予算"));
+        assert_eq!(named("20").as_deref(), Some("前年度からの繰越し"));
+        assert_eq!(named("760").as_deref(), Some("執行額"));
+        // Near misses: rows named apart keep their names, and one indicator
+        // repeated over period columns stays the indicator.
+        let found = indicators(
+            "種別,事業名,当初予算,執行額\n\
+             点検表,研修事業,1500,1400\n\
+             点検表,広報事業,2100,1900\n\
+             点検表,相談事業,800,760\n",
+        );
+        assert!(found.contains(&("2100".to_string(), Some("広報事業".to_string()))));
+        let found = indicators(
+            "指標,区分,令和4年度,令和5年度\n\
+             移住者数,目標,100,120\n\
+             移住者数,実績,90,110\n\
+             移住者数,見込,95,115\n",
+        );
+        assert!(found.iter().all(|(_, i)| i.as_deref() == Some("移住者数")));
     }
 
     #[test]
