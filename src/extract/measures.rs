@@ -397,6 +397,21 @@ struct TableFrame {
     this_year: Option<i32>,
 }
 
+/// A caption without the unit note it ends with: `他会計繰入金(単位: 千円)` →
+/// `他会計繰入金`, `(単位:人・%)` → ``. `単位` inside a name (`学級単位の在籍者数`)
+/// is no note.
+fn without_unit_note(caption: &str) -> &str {
+    let Some(at) = caption.find("単位") else {
+        return caption;
+    };
+    let head = caption.get(..at).unwrap_or(caption).trim_end();
+    match head.strip_suffix(['(', '（', '[', '【', '<', '＜']) {
+        Some(name) => name.trim_end(),
+        None if head.is_empty() => head,
+        None => caption,
+    }
+}
+
 /// `本年度` = 0, `前年度` = -1, `前々年度` = -2: years named relative to the plan's own.
 fn relative_year(header: &str) -> Option<i32> {
     if header.contains("前々年度") {
@@ -415,10 +430,22 @@ impl TableFrame {
         let blocks: &'a [SegBlock] = dated.blocks;
         let sb = blocks.get(i)?;
         let previous = i.checked_sub(1).and_then(|p| dated.blocks.get(p));
-        let caption = previous
-            .filter(|p| p.block.kind != BlockKind::Table && p.block.text.chars().count() <= 60)
-            .map(|p| bare_caption(&p.block.text))
-            .filter(|c| !c.is_empty());
+        let caption_of = |p: &SegBlock| {
+            Some(without_unit_note(&bare_caption(&p.block.text)).to_string()).filter(|c| {
+                p.block.kind != BlockKind::Table
+                    && p.block.text.chars().count() <= 60
+                    && !c.is_empty()
+            })
+        };
+        // A unit note on its own line between a table and its title
+        // (`(3) 職員数の推移` / `（単位：人・%）`) names nothing: the title does.
+        let caption = match previous {
+            Some(p) if without_unit_note(p.block.text.trim()).is_empty() => i
+                .checked_sub(2)
+                .and_then(|t| dated.blocks.get(t))
+                .and_then(caption_of),
+            _ => previous.and_then(caption_of),
+        };
         let unit = previous
             .and_then(|p| numbers::unit_statement(&p.block.text))
             .or_else(|| {
@@ -1218,6 +1245,36 @@ mod tests {
              移住者数,見込,95,115\n",
         );
         assert!(found.iter().all(|(_, i)| i.as_deref() == Some("移住者数")));
+    }
+
+    #[test]
+    fn a_unit_note_is_no_caption() {
+        let indicator = |caption: &str, raw: &str| {
+            let text = format!(
+                "{caption}\n\n区分\t令和4年\t令和5年\n一般行政\t30\t29\n教育\t29\t29\n合計\t59\t58\n"
+            );
+            crate::pipeline::process("staff.txt", text.as_bytes())
+                .measures
+                .into_iter()
+                .find(|m| m.raw == raw)
+                .and_then(|m| m.indicator)
+        };
+        for noted in [
+            "■ 職員数の推移\n（単位：人・%）",
+            "■ 職員数の推移\n\n（単位：人・%）",
+        ] {
+            assert_eq!(indicator(noted, "59").as_deref(), Some("職員数の推移"));
+        }
+        assert_eq!(
+            indicator("■ 職員数の推移（単位：人）", "58").as_deref(),
+            Some("職員数の推移")
+        );
+        assert_eq!(without_unit_note("(単位:人・%)"), "");
+        // Near miss: 単位 inside a name is part of it.
+        assert_eq!(
+            indicator("■ 学級単位の在籍者数", "59").as_deref(),
+            Some("学級単位の在籍者数")
+        );
     }
 
     #[test]
