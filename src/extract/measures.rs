@@ -397,6 +397,21 @@ struct TableFrame {
     this_year: Option<i32>,
 }
 
+/// A caption without the unit note it ends with: `他会計繰入金(単位: 千円)` →
+/// `他会計繰入金`, `(単位:人・%)` → ``. `単位` inside a name (`学級単位の在籍者数`)
+/// is no note.
+fn without_unit_note(caption: &str) -> &str {
+    let Some(at) = caption.find("単位") else {
+        return caption;
+    };
+    let head = caption.get(..at).unwrap_or(caption).trim_end();
+    match head.strip_suffix(['(', '（', '[', '【', '<', '＜']) {
+        Some(name) => name.trim_end(),
+        None if head.is_empty() => head,
+        None => caption,
+    }
+}
+
 /// `本年度` = 0, `前年度` = -1, `前々年度` = -2: years named relative to the plan's own.
 fn relative_year(header: &str) -> Option<i32> {
     if header.contains("前々年度") {
@@ -415,10 +430,22 @@ impl TableFrame {
         let blocks: &'a [SegBlock] = dated.blocks;
         let sb = blocks.get(i)?;
         let previous = i.checked_sub(1).and_then(|p| dated.blocks.get(p));
-        let caption = previous
-            .filter(|p| p.block.kind != BlockKind::Table && p.block.text.chars().count() <= 60)
-            .map(|p| bare_caption(&p.block.text))
-            .filter(|c| !c.is_empty());
+        let caption_of = |p: &SegBlock| {
+            Some(without_unit_note(&bare_caption(&p.block.text)).to_string()).filter(|c| {
+                p.block.kind != BlockKind::Table
+                    && p.block.text.chars().count() <= 60
+                    && !c.is_empty()
+            })
+        };
+        // A unit note on its own line between a table and its title
+        // (`(3) 職員数の推移` / `（単位：人・%）`) names nothing: the title does.
+        let caption = match previous {
+            Some(p) if without_unit_note(p.block.text.trim()).is_empty() => i
+                .checked_sub(2)
+                .and_then(|t| dated.blocks.get(t))
+                .and_then(caption_of),
+            _ => previous.and_then(caption_of),
+        };
         let unit = previous
             .and_then(|p| numbers::unit_statement(&p.block.text))
             .or_else(|| {
@@ -461,6 +488,75 @@ impl TableFrame {
             this_year,
         })
     }
+}
+
+/// A header that names nothing but a period, stance words included, the
+/// plan's own years too (`前年度`, `本年度(決算見込)`); `前年度からの繰越し`
+/// names more.
+fn names_only_period<'a>(header: &'a str, memo: &mut Memo<'a>) -> bool {
+    if memo.only_period(header) {
+        return true;
+    }
+    if relative_year(header).is_none() {
+        return false;
+    }
+    let mut rest = header.to_string();
+    for w in ["前々年度", "前年度", "昨年度", "本年度", "今年度"] {
+        rest = rest.replace(w, "");
+    }
+    only_period(&rest, &memo.ctx)
+}
+
+/// A data row's own name: its deepest label that says more than a period.
+fn row_name<'a>(cell: &'a SegCell, memo: &mut Memo<'a>) -> Option<String> {
+    cell.label_parts
+        .iter()
+        .rev()
+        .find(|l| !l.trim().is_empty() && !memo.only_period(l))
+        .cloned()
+}
+
+/// Whether every data row (three or more) bears the same name. Record-per-row
+/// exports (review sheets, budget books parsed to CSV) open each row with a
+/// column that is the same on every row (`シート種別` = `レビューシート`, a
+/// source file name): it names the sheet, not the row, and the column
+/// header names the figure (`当初予算(合計)`, `執行額`). A table whose rows
+/// differ, or repeat one indicator under period or stance columns
+/// (`移住者数 | 目標 | R4 | R5`), keeps the row's name.
+fn one_row_name<'a>(cells: &'a [SegCell], memo: &mut Memo<'a>) -> bool {
+    let mut first: Option<String> = None;
+    let mut last_row = None;
+    let mut rows = 0;
+    for cell in cells.iter().filter(|c| !c.cell.is_header) {
+        if last_row == Some(cell.cell.row) {
+            continue;
+        }
+        last_row = Some(cell.cell.row);
+        rows += 1;
+        let Some(name) = cell
+            .label_parts
+            .iter()
+            .rev()
+            .find(|l| !l.trim().is_empty() && !memo.only_period(l))
+        else {
+            return false;
+        };
+        match &first {
+            None => first = Some(name.clone()),
+            Some(f) if f == name => {}
+            Some(_) => return false,
+        }
+    }
+    rows >= 3
+}
+
+/// A western year printed bare (`2024`, no unit, separator or decimals), as
+/// a year-field column holds it.
+fn is_bare_year(q: &Quantity) -> bool {
+    q.unit.is_none()
+        && q.decimals == 0
+        && !q.raw.contains(',')
+        && (1868.0..=2100.0).contains(&q.number)
 }
 
 /// The quantity a value cell holds: the whole cell, or, in a column whose
@@ -517,6 +613,9 @@ fn table_measures<'a>(
     // The nearest text cell above each column's values, in data rows: a
     // label printed over the value it describes (`R7時点：…割合は` / `63.3%`).
     let mut text_above: FxHashMap<u32, &SegCell> = FxHashMap::default();
+    let mut column_kinds: FxHashMap<u32, (bool, bool)> = FxHashMap::default();
+    let one_row_name = one_row_name(&sb.cells, &mut memo);
+    let mut column_names: FxHashMap<u32, Option<String>> = FxHashMap::default();
     for cell in sb.cells.iter().filter(|c| !c.cell.is_header) {
         let above = text_above.get(&cell.cell.col).copied();
         if cell.cell.value.is_none() && !cell.cell.text.trim().is_empty() {
@@ -525,12 +624,16 @@ fn table_measures<'a>(
         // A data cell's header is its header parts joined, made once per column.
         let header = cell.cell.header.as_str();
         let is_label_col = (cell.cell.col as usize) < cell.label_parts.len();
-        if is_label_col
-            || cell
-                .header_parts
-                .last()
-                .is_some_and(|h| keywords::is_code_header(h))
-        {
+        if is_label_col {
+            continue;
+        }
+        // Read once per column: every data cell of a column shares its header.
+        let (code_col, year_col) = *column_kinds.entry(cell.cell.col).or_insert_with(|| {
+            cell.header_parts.last().map_or((false, false), |h| {
+                (keywords::is_code_header(h), keywords::is_year_header(h))
+            })
+        });
+        if code_col {
             continue;
         }
         let Some(q) = cell_quantity(cell, header) else {
@@ -546,6 +649,9 @@ fn table_measures<'a>(
             );
             continue;
         };
+        if year_col && is_bare_year(&q) {
+            continue;
+        }
         let col_period = cell.header_parts.iter().rev().find_map(|h| memo.period(h));
         let cumulative_word =
             memo.cumulative(header) || cell.label_parts.iter().any(|l| memo.cumulative(l));
@@ -596,13 +702,21 @@ fn table_measures<'a>(
         };
         // The indicator is the row's own name; when the row is named only by
         // its period (years as rows), the column's name; else the caption.
-        let indicator = cell
-            .label_parts
-            .iter()
-            .rev()
-            .find(|l| !l.trim().is_empty() && !memo.only_period(l))
-            .cloned()
-            .or_else(|| {
+        let row_name = row_name(cell, &mut memo);
+        let indicator = if one_row_name {
+            // Every row bears the same name: the column names the figure.
+            column_names
+                .entry(cell.cell.col)
+                .or_insert_with(|| {
+                    cell.header_parts
+                        .iter()
+                        .find(|h| !h.trim().is_empty() && !names_only_period(h, &mut memo))
+                        .cloned()
+                })
+                .clone()
+                .or(row_name)
+        } else {
+            row_name.or_else(|| {
                 cell.header_parts
                     .iter()
                     .find(|h| {
@@ -611,7 +725,8 @@ fn table_measures<'a>(
                     .cloned()
                     .filter(|_| !cell.label_parts.is_empty())
             })
-            .or_else(|| frame.caption.clone());
+        }
+        .or_else(|| frame.caption.clone());
         let group = cell
             .label_parts
             .iter()
@@ -915,19 +1030,41 @@ fn prose_measures(
     }
 }
 
+/// A money unit standing alone: `千円`, `(百万円)`.
+fn bare_money_unit(text: &str) -> Option<(String, f64)> {
+    let bare = text.trim_start_matches('(').trim_end_matches(')').trim();
+    matches!(bare, "円" | "千円" | "万円" | "百万円" | "億円")
+        .then(|| unit_in_label(&format!("({bare})")))
+        .flatten()
+}
+
 /// The last unit statement among lines `from..=to`: `（単位：千円）`, or a
-/// line holding nothing but a money unit (`千円`, `(百万円)`).
+/// line holding nothing but a money unit (`千円`, `(百万円)`), once or once
+/// per column.
 fn unit_in_lines(lines: &[NormLine], from: u32, to: u32) -> Option<(String, f64)> {
     let first = (from as usize).saturating_sub(1);
     let last = (to as usize).min(lines.len());
     lines.get(first..last)?.iter().rev().find_map(|l| {
         let text = l.norm.text.trim();
-        numbers::unit_statement(text).or_else(|| {
-            let bare = text.trim_start_matches('(').trim_end_matches(')').trim();
-            matches!(bare, "円" | "千円" | "万円" | "百万円" | "億円")
-                .then(|| unit_in_label(&format!("({bare})")))
-                .flatten()
-        })
+        numbers::unit_statement(text)
+            .or_else(|| bare_money_unit(text))
+            .or_else(|| {
+                // Budget books print the unit under every column heading
+                // (`本年度予算額  前年度予算額  比較` / `千円  千円  千円`):
+                // a line of nothing but one money unit repeated states it
+                // for the figures below. Mixed units (`千円  人`) state none.
+                let mut words = text.split_whitespace();
+                let first = words.next()?;
+                let unit = bare_money_unit(first)?;
+                let mut more = false;
+                for w in words {
+                    if w != first {
+                        return None;
+                    }
+                    more = true;
+                }
+                more.then_some(unit)
+            })
     })
 }
 
@@ -1020,6 +1157,124 @@ mod tests {
         assert_eq!(entity_in("【事業費】 R4～R7"), None);
         assert_eq!(entity_in(" ■ （浜田市） 事業").as_deref(), Some("浜田市"));
         assert_eq!(entity_in("■■ （浜田市） 事業"), None);
+    }
+
+    #[test]
+    fn year_and_code_columns_of_a_record_export_are_not_measures() {
+        let out = crate::pipeline::process(
+            "export.csv",
+            "種別,事業年度,予算事業ID,事業名,府省庁の建制順,当初予算\n\
+             一覧,2024,1,研修事業,3,1500\n\
+             一覧,2024,17,広報事業,3,2100\n"
+                .as_bytes(),
+        );
+        let raws: Vec<&str> = out.measures.iter().map(|m| m.raw.as_str()).collect();
+        assert_eq!(raws, ["1500", "2100"]);
+        // Near miss: a column headed by a year holds that year's figures,
+        // even one that reads like a year.
+        let out = crate::pipeline::process(
+            "plan.csv",
+            "指標,令和5年度,令和6年度\n利用者数,2024,1980\n".as_bytes(),
+        );
+        let raws: Vec<&str> = out.measures.iter().map(|m| m.raw.as_str()).collect();
+        assert_eq!(raws, ["2024", "1980"]);
+    }
+
+    #[test]
+    fn a_unit_printed_under_every_column_scales_the_table_below() {
+        let book = |units: &str| {
+            let text = format!(
+                "（歳　入）\n\
+                 \x20     款                本年度予算額     前年度予算額     比　較\n\
+                 \x20                           {units}\n\
+                 \x20 1 村税                 12,345,600     12,000,100        345,500\n\
+                 \x20 2 使用料及び手数料          74,952         80,446         △5,494\n"
+            );
+            crate::pipeline::process("book.txt", text.as_bytes()).measures
+        };
+        let measures = book("千円            千円            千円");
+        let fee = measures.iter().find(|m| m.raw == "△5,494");
+        assert_eq!(
+            fee.map(|m| (m.value, m.scale)),
+            Some((-5_494_000.0, 1000.0))
+        );
+        assert_eq!(fee.and_then(|m| m.unit.as_deref()), Some("円"));
+        // Near miss: a line of different units states none for the table.
+        let measures = book("千円            千円            人");
+        let tax = measures.iter().find(|m| m.raw == "12,345,600");
+        assert_eq!(tax.map(|m| (m.value, m.scale)), Some((12_345_600.0, 1.0)));
+    }
+
+    #[test]
+    fn a_name_on_every_row_leaves_the_column_to_name_the_figure() {
+        let indicators = |text: &str| -> Vec<(String, Option<String>)> {
+            crate::pipeline::process("sheet.csv", text.as_bytes())
+                .measures
+                .into_iter()
+                .map(|m| (m.raw, m.indicator))
+                .collect()
+        };
+        let found = indicators(
+            "種別,予算年度,当初予算,前年度からの繰越し,執行額\n\
+             点検表,2022,1500,20,1400\n\
+             点検表,2023,2100,0,1900\n\
+             点検表,2024,800,5,760\n",
+        );
+        let named = |raw: &str| {
+            found
+                .iter()
+                .find(|(r, _)| r == raw)
+                .and_then(|(_, i)| i.clone())
+        };
+        assert_eq!(named("2100").as_deref(), Some("当初予算"));
+        assert_eq!(named("20").as_deref(), Some("前年度からの繰越し"));
+        assert_eq!(named("760").as_deref(), Some("執行額"));
+        // Near misses: rows named apart keep their names, and one indicator
+        // repeated over period columns stays the indicator.
+        let found = indicators(
+            "種別,事業名,当初予算,執行額\n\
+             点検表,研修事業,1500,1400\n\
+             点検表,広報事業,2100,1900\n\
+             点検表,相談事業,800,760\n",
+        );
+        assert!(found.contains(&("2100".to_string(), Some("広報事業".to_string()))));
+        let found = indicators(
+            "指標,区分,令和4年度,令和5年度\n\
+             移住者数,目標,100,120\n\
+             移住者数,実績,90,110\n\
+             移住者数,見込,95,115\n",
+        );
+        assert!(found.iter().all(|(_, i)| i.as_deref() == Some("移住者数")));
+    }
+
+    #[test]
+    fn a_unit_note_is_no_caption() {
+        let indicator = |caption: &str, raw: &str| {
+            let text = format!(
+                "{caption}\n\n区分\t令和4年\t令和5年\n一般行政\t30\t29\n教育\t29\t29\n合計\t59\t58\n"
+            );
+            crate::pipeline::process("staff.txt", text.as_bytes())
+                .measures
+                .into_iter()
+                .find(|m| m.raw == raw)
+                .and_then(|m| m.indicator)
+        };
+        for noted in [
+            "■ 職員数の推移\n（単位：人・%）",
+            "■ 職員数の推移\n\n（単位：人・%）",
+        ] {
+            assert_eq!(indicator(noted, "59").as_deref(), Some("職員数の推移"));
+        }
+        assert_eq!(
+            indicator("■ 職員数の推移（単位：人）", "58").as_deref(),
+            Some("職員数の推移")
+        );
+        assert_eq!(without_unit_note("(単位:人・%)"), "");
+        // Near miss: 単位 inside a name is part of it.
+        assert_eq!(
+            indicator("■ 学級単位の在籍者数", "59").as_deref(),
+            Some("学級単位の在籍者数")
+        );
     }
 
     #[test]
