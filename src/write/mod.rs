@@ -259,24 +259,6 @@ impl CsvDigest {
     }
 }
 
-/// Start writing `file`'s dirty pages to disk, without waiting. A night
-/// rewrites gigabytes of CSV and syncs them before the swap: started as
-/// each batch lands, the writes go on while the next batches are copied,
-/// and the final sync finds little left to do.
-#[cfg(target_os = "linux")]
-fn start_writeback(file: &File) {
-    use std::os::fd::AsRawFd;
-    // SAFETY: the descriptor is open for as long as `file` is borrowed, and
-    // the call touches no memory of ours. Its result is advice only: pages
-    // it does not start are written by the final sync.
-    unsafe {
-        libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn start_writeback(_: &File) {}
-
 /// Writes a new `out/` batch by batch; nothing is visible until
 /// [`OutWriter::finish`] swaps it in. Dropped unfinished, it leaves the
 /// previous `out/` untouched and no staging directory.
@@ -349,7 +331,6 @@ impl OutWriter {
                 encode::copy_row_groups(&mut files.parquet, parquet)
                     .map_err(|e| e.within(&files.parquet_path))?;
                 csv.write_to(&mut files.csv, &files.csv_path)?;
-                start_writeback(files.csv.get_ref());
                 files.csv_digest.add(csv);
                 Ok(())
             })
