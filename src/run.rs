@@ -913,7 +913,7 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
         }));
     }
     let report = report::render(&documents, &findings);
-    writer.finish(&report)?;
+    let retired = writer.finish(&report)?;
     let mut summary = summarize(&documents, &findings, measures, dates, &problems);
     if let (Some(cache), Some(dir)) = (cache, options.cache.as_deref()) {
         let recorded = LastRun::files_of(&options.out)
@@ -946,6 +946,7 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
                 .push(format!("{}: cache index not updated: {e}", dir.display())),
         }
     }
+    retired.finish()?;
     Ok(summary)
 }
 

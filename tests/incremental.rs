@@ -425,7 +425,11 @@ fn inputs_trusted_by_their_stat_still_show_an_edit_that_kept_size_and_time() {
     let before = fs::metadata(&path).unwrap().modified().unwrap();
     let mut bytes = fs::read(&path).unwrap();
     let digit = bytes.iter().position(u8::is_ascii_digit).unwrap();
-    bytes[digit] = if bytes[digit] == b'9' { b'8' } else { bytes[digit] + 1 };
+    bytes[digit] = if bytes[digit] == b'9' {
+        b'8'
+    } else {
+        bytes[digit] + 1
+    };
     fs::write(&path, &bytes).unwrap();
     fs::File::options()
         .write(true)

@@ -104,12 +104,55 @@ impl Staging {
     }
 
     /// Swap the staged files in as `out`. Files written through
-    /// [`Staging::path`] must have been synced by their writer.
-    pub fn commit(mut self) -> Result<()> {
+    /// [`Staging::path`] must have been synced by their writer. The
+    /// previous `out`, if there was one, is returned being deleted.
+    pub fn commit(mut self) -> Result<Retired> {
         fsync_dir(&self.dir)?;
-        swap(&self.dir, &self.out)?;
+        let previous = swap(&self.dir, &self.out)?;
         self.committed = true;
-        Ok(())
+        Ok(Retired::start(previous))
+    }
+}
+
+/// The previous `out`, swapped out and being deleted on a thread of its
+/// own: unlinking gigabytes of CSV takes most of a second on this machine's
+/// disk (mounted with `discard`), which the caller spends on other work
+/// (the cache) meanwhile. Dropped, it waits for the deletion; a run killed
+/// before then leaves a folder that the next run's [`Staging::begin`]
+/// removes.
+#[must_use = "finish() reports a deletion that failed"]
+#[derive(Debug)]
+pub struct Retired {
+    deleting: Option<(PathBuf, std::thread::JoinHandle<std::io::Result<()>>)>,
+}
+
+impl Retired {
+    fn start(previous: Option<PathBuf>) -> Retired {
+        Retired {
+            deleting: previous.map(|dir| {
+                let doomed = dir.clone();
+                (dir, std::thread::spawn(move || fs::remove_dir_all(doomed)))
+            }),
+        }
+    }
+
+    /// Wait for the deletion and report how it went.
+    pub fn finish(mut self) -> Result<()> {
+        let Some((dir, deleting)) = self.deleting.take() else {
+            return Ok(());
+        };
+        match deleting.join() {
+            Ok(done) => done.map_err(|e| Error::io(&dir, e)),
+            Err(_) => Err(Error::Other(format!("{}: deletion stopped", dir.display()))),
+        }
+    }
+}
+
+impl Drop for Retired {
+    fn drop(&mut self) {
+        if let Some((_, deleting)) = self.deleting.take() {
+            let _ = deleting.join();
+        }
     }
 }
 
@@ -131,7 +174,7 @@ pub fn replace_dir(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     for (name, bytes) in files {
         staging.write(name, bytes)?;
     }
-    staging.commit()
+    staging.commit()?.finish()
 }
 
 /// Staging and set-aside folders (`out.staging-<pid>`, `out.old-<pid>`) of
@@ -160,22 +203,24 @@ fn remove_leftovers(out: &Path) -> Result<()> {
     Ok(())
 }
 
-fn swap(staging: &Path, out: &Path) -> Result<()> {
+/// Put `staging` in place of `out`; returns where the previous `out` now is.
+fn swap(staging: &Path, out: &Path) -> Result<Option<PathBuf>> {
     if !out.exists() {
         fs::rename(staging, out).map_err(|e| Error::io(out, e))?;
-        return fsync_dir(parent_dir(out));
+        fsync_dir(parent_dir(out))?;
+        return Ok(None);
     }
     if exchange(staging, out).map_err(|e| Error::io(out, e))? {
         // `staging` now holds the previous run.
         fsync_dir(parent_dir(out))?;
-        return fs::remove_dir_all(staging).map_err(|e| Error::io(staging, e));
+        return Ok(Some(staging.to_path_buf()));
     }
-    swap_aside(staging, out)
+    swap_aside(staging, out).map(Some)
 }
 
 /// Without an atomic exchange: move the old one aside first. Between the two
 /// renames `out` is briefly absent, never half-written.
-fn swap_aside(staging: &Path, out: &Path) -> Result<()> {
+fn swap_aside(staging: &Path, out: &Path) -> Result<PathBuf> {
     let old = sibling(out, &format!(".old-{}", std::process::id()))?;
     if old.exists() {
         fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
@@ -186,7 +231,7 @@ fn swap_aside(staging: &Path, out: &Path) -> Result<()> {
         return Err(Error::io(out, e));
     }
     fsync_dir(parent_dir(out))?;
-    fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))
+    Ok(old)
 }
 
 /// Swap two directories in one step. `Ok(false)` when the platform or the
@@ -337,8 +382,10 @@ mod tests {
         fs::write(out.join("a"), "old").unwrap();
         fs::create_dir(&staging).unwrap();
         fs::write(staging.join("a"), "new").unwrap();
-        swap_aside(&staging, &out).unwrap();
+        let old = swap_aside(&staging, &out).unwrap();
         assert_eq!(fs::read_to_string(out.join("a")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(old.join("a")).unwrap(), "old");
+        Retired::start(Some(old)).finish().unwrap();
         assert_eq!(listing(tmp.path()), ["out"]);
     }
 

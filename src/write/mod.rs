@@ -338,7 +338,7 @@ impl OutWriter {
 
     /// Close the datasets, add `datapackage.json` and `report.md`, and
     /// swap the whole folder in.
-    pub fn finish(self, report_md: &str) -> Result<()> {
+    pub fn finish(self, report_md: &str) -> Result<atomic::Retired> {
         let mut closed = Vec::with_capacity(self.files.len());
         for files in self.files {
             files
@@ -434,7 +434,7 @@ pub fn write_out(
     for batch in batches_of(data) {
         writer.append(&encode_batch(&batch)?, &batch.findings)?;
     }
-    writer.finish(report_md)
+    writer.finish(report_md)?.finish()
 }
 
 /// Read the datasets back from an existing `out` (for `planfacts check`).
