@@ -375,6 +375,9 @@ fn unit_in_label(label: &str) -> Option<(String, f64)> {
     if let Some(stated) = numbers::unit_statement(label) {
         return Some(stated);
     }
+    if let Some(yen) = yen_in_latin_label(label) {
+        return Some(yen);
+    }
     let inner = label.trim().strip_suffix(')')?.rsplit_once('(')?.1.trim();
     if inner.is_empty() || inner.chars().count() > 4 {
         return None;
@@ -385,6 +388,32 @@ fn unit_in_label(label: &str) -> Option<(String, f64)> {
         [q] if q.end == probe.chars().count() => Some((q.unit.clone()?, q.scale)),
         _ => None,
     }
+}
+
+/// Open-data exports name their columns in romaji or English and put the
+/// unit last: `revenue_amount_thousand_yen`, `Budget (million yen)`,
+/// `amount_jpy`.
+fn yen_in_latin_label(label: &str) -> Option<(String, f64)> {
+    if !label.is_ascii() {
+        return None;
+    }
+    let lower = label.to_ascii_lowercase();
+    let mut words = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev();
+    if !matches!(words.next()?, "yen" | "jpy") {
+        return None;
+    }
+    let scale = match (words.next(), words.next()) {
+        (Some("thousand"), Some("ten")) => 1e4,
+        (Some("thousand"), _) => 1e3,
+        (Some("million"), Some("hundred")) => 1e8,
+        (Some("million"), _) => 1e6,
+        (Some("billion"), _) => 1e9,
+        _ => 1.0,
+    };
+    Some(("円".to_string(), scale))
 }
 
 /// One table's meaning, worked out once for all its cells.
@@ -1245,6 +1274,36 @@ mod tests {
              移住者数,見込,95,115\n",
         );
         assert!(found.iter().all(|(_, i)| i.as_deref() == Some("移住者数")));
+    }
+
+    #[test]
+    fn romaji_and_english_column_names_state_yen_last() {
+        for (label, scale) in [
+            ("pdf_revenue_amount_thousand_yen", 1e3),
+            ("Budget (million yen)", 1e6),
+            ("kingaku_hundred_million_yen", 1e8),
+            ("amount_ten_thousand_yen", 1e4),
+            ("amount_jpy", 1.0),
+        ] {
+            assert_eq!(
+                unit_in_label(label),
+                Some(("円".to_string(), scale)),
+                "{label}"
+            );
+        }
+        // Near misses: `yen` inside a word, or not last.
+        for label in ["yenbudget", "yen_count", "jpy_rate_pct", "事業費(yen)x"] {
+            assert_eq!(unit_in_label(label), None, "{label}");
+        }
+        let out = crate::pipeline::process(
+            "export.csv",
+            "name,setsu_amount_thousand_yen\nroad,1500\n".as_bytes(),
+        );
+        let m = out.measures.iter().find(|m| m.raw == "1500");
+        assert_eq!(
+            m.map(|m| (m.value, m.unit.as_deref(), m.measure)),
+            Some((1_500_000.0, Some("円"), MeasureKind::Amount))
+        );
     }
 
     #[test]
