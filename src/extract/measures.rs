@@ -537,12 +537,11 @@ fn names_only_period<'a>(header: &'a str, memo: &mut Memo<'a>) -> bool {
 }
 
 /// A data row's own name: its deepest label that says more than a period.
-fn row_name<'a>(cell: &'a SegCell, memo: &mut Memo<'a>) -> Option<String> {
+fn row_name<'a>(cell: &'a SegCell, memo: &mut Memo<'a>) -> Option<&'a String> {
     cell.label_parts
         .iter()
         .rev()
         .find(|l| !l.trim().is_empty() && !memo.only_period(l))
-        .cloned()
 }
 
 /// Whether every data row (three or more) bears the same name. Record-per-row
@@ -553,7 +552,7 @@ fn row_name<'a>(cell: &'a SegCell, memo: &mut Memo<'a>) -> Option<String> {
 /// differ, or repeat one indicator under period or stance columns
 /// (`移住者数 | 目標 | R4 | R5`), keeps the row's name.
 fn one_row_name<'a>(cells: &'a [SegCell], memo: &mut Memo<'a>) -> bool {
-    let mut first: Option<String> = None;
+    let mut first: Option<&String> = None;
     let mut last_row = None;
     let mut rows = 0;
     for cell in cells.iter().filter(|c| !c.cell.is_header) {
@@ -562,16 +561,11 @@ fn one_row_name<'a>(cells: &'a [SegCell], memo: &mut Memo<'a>) -> bool {
         }
         last_row = Some(cell.cell.row);
         rows += 1;
-        let Some(name) = cell
-            .label_parts
-            .iter()
-            .rev()
-            .find(|l| !l.trim().is_empty() && !memo.only_period(l))
-        else {
+        let Some(name) = row_name(cell, memo) else {
             return false;
         };
-        match &first {
-            None => first = Some(name.clone()),
+        match first {
+            None => first = Some(name),
             Some(f) if f == name => {}
             Some(_) => return false,
         }
@@ -731,7 +725,7 @@ fn table_measures<'a>(
         };
         // The indicator is the row's own name; when the row is named only by
         // its period (years as rows), the column's name; else the caption.
-        let row_name = row_name(cell, &mut memo);
+        let row_name = row_name(cell, &mut memo).cloned();
         let indicator = if one_row_name {
             // Every row bears the same name: the column names the figure.
             column_names
