@@ -202,11 +202,12 @@ impl FileStat {
     /// Whether this stat, taken before reading the bytes at `now`, may
     /// stand for them next time: the file had not changed for a while (a
     /// change between this stat and the read shows as a different stat).
+    /// Filesystems that keep no times report zero, which vouches for nothing.
     pub fn settled(&self, now: std::time::SystemTime) -> bool {
         let now = now
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX));
-        self.mtime.max(self.ctime) < now - SETTLE_NS
+        self.mtime != 0 && self.ctime != 0 && self.mtime.max(self.ctime) < now - SETTLE_NS
     }
 
     fn field(&self) -> String {
@@ -755,13 +756,24 @@ mod tests {
         assert!(!at(999).settled(now));
         // A modification time set back does not hide a recent change.
         assert!(!FileStat {
-            mtime: 0,
+            mtime: 1,
             ..at(999)
         }
         .settled(now));
         assert!(!FileStat {
-            ctime: 0,
+            ctime: 1,
             ..at(2_000)
+        }
+        .settled(now));
+        // No times kept at all (some FUSE and network filesystems).
+        assert!(!FileStat {
+            mtime: 0,
+            ..at(990)
+        }
+        .settled(now));
+        assert!(!FileStat {
+            ctime: 0,
+            ..at(990)
         }
         .settled(now));
     }
