@@ -869,18 +869,16 @@ mod tests {
     );
 
     /// Everything an entry holds, file parts read in: comparable.
+    /// The bytes a CSV part stands for, wherever they are.
+    fn part_bytes(part: &CsvPart) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        part.write_to(&mut bytes, Path::new("memory")).unwrap();
+        bytes
+    }
+
     fn contents(entry: Option<BatchEntry>) -> Option<Contents> {
         let entry = entry?;
-        let csv = entry
-            .encoded
-            .csv
-            .iter()
-            .map(|part| {
-                let mut bytes = Vec::new();
-                part.write_to(&mut bytes, Path::new("memory")).unwrap();
-                bytes
-            })
-            .collect();
+        let csv = entry.encoded.csv.iter().map(part_bytes).collect();
         Some((
             entry
                 .encoded
@@ -902,16 +900,7 @@ mod tests {
         let cache = Cache::open(tmp.path());
         let (first, second) = (Cache::batch_key(&["1"]), Cache::batch_key(&["2"]));
         let stored = cache.store_batch(&first, &batch()).unwrap();
-        let read = |parts: &[CsvPart]| -> Vec<Vec<u8>> {
-            parts
-                .iter()
-                .map(|part| {
-                    let mut bytes = Vec::new();
-                    part.write_to(&mut bytes, Path::new("memory")).unwrap();
-                    bytes
-                })
-                .collect()
-        };
+        let read = |parts: &[CsvPart]| -> Vec<Vec<u8>> { parts.iter().map(part_bytes).collect() };
         assert_eq!(read(&stored), read(&batch().encoded.csv));
         let loaded = cache.load_batch(&first).unwrap();
         assert!(loaded
@@ -965,13 +954,7 @@ mod tests {
                     .encoded
                     .csv
                     .iter()
-                    .map(|part| {
-                        scope.spawn(move || {
-                            let mut bytes = Vec::new();
-                            part.write_to(&mut bytes, Path::new("memory")).unwrap();
-                            bytes
-                        })
-                    })
+                    .map(|part| scope.spawn(move || part_bytes(part)))
                     .collect();
                 handles.into_iter().map(|h| h.join().unwrap()).collect()
             });

@@ -251,6 +251,11 @@ fn stat_input(file: &InputFile, max_bytes: u64) -> std::result::Result<FileStat,
 /// The bytes of one input, or the `failed` document saying why not.
 fn read_input(file: &InputFile, max_bytes: u64) -> std::result::Result<Vec<u8>, Box<DocOutput>> {
     stat_input(file, max_bytes)?;
+    read_bytes(file)
+}
+
+/// The bytes of an input already statted.
+fn read_bytes(file: &InputFile) -> std::result::Result<Vec<u8>, Box<DocOutput>> {
     fs::read(&file.path)
         .map_err(|e| unreadable(file, 0, format!("{}: cannot read: {e}", file.display)))
 }
@@ -323,16 +328,13 @@ impl Unit {
         if let Some(content) = cache.and_then(|c| c.known_content(&file.display, &stat)) {
             return unit(content.to_string(), stat.len, Some(stat));
         }
-        match fs::read(&file.path) {
+        match read_bytes(file) {
             Ok(bytes) => unit(
                 cache::content_hash(&bytes),
                 bytes.len() as u64,
                 stat.settled(now).then_some(stat),
             ),
-            Err(e) => Unit::failed(
-                file,
-                *unreadable(file, 0, format!("{}: cannot read: {e}", file.display)),
-            ),
+            Err(failed) => Unit::failed(file, *failed),
         }
     }
 
