@@ -15,7 +15,7 @@
 
 mod atomic;
 mod datapackage;
-mod encode;
+pub mod encode;
 mod frame;
 
 use std::collections::BTreeSet;
@@ -53,7 +53,7 @@ pub struct WriteOptions {
 }
 
 /// One frame per dataset, in `DATASETS` order.
-fn frames(data: &Datasets) -> Result<Vec<(&'static str, DataFrame)>> {
+pub fn frames(data: &Datasets) -> Result<Vec<(&'static str, DataFrame)>> {
     Ok(vec![
         ("documents", frame::documents(&data.documents)?),
         ("blocks", frame::blocks(&data.blocks)?),
@@ -65,7 +65,7 @@ fn frames(data: &Datasets) -> Result<Vec<(&'static str, DataFrame)>> {
 }
 
 /// Check every frame against its schema, then the keys between them.
-fn validate(frames: &[(&'static str, DataFrame)]) -> Result<()> {
+pub fn validate(frames: &[(&'static str, DataFrame)]) -> Result<()> {
     let schemas = frames
         .iter()
         .map(|(name, df)| {
