@@ -100,14 +100,16 @@ for n in $SIZES; do
   staging=$WORK/staging-$n
   rm -rf "$staging"
   "$BIN" generate --docs $((n + extra)) --seed "$SEED" --out "$staging" 2>/dev/null
+  mapfile -t fresh < <(find "$staging/docs" -type f | sort | tail -n "$extra")
+  # Appended: the new documents sort after every old one (a new folder),
+  # so they fill new batches and every old batch is reused as it is.
   added=()
-  while read -r f; do
+  for f in "${fresh[@]}"; do
     rel=${f#"$staging/docs/"}
     mkdir -p "$(dirname "$docs/$rel")"
     cp "$f" "$docs/$rel"
     added+=("$docs/$rel")
-  done < <(find "$staging/docs" -type f | sort | tail -n "$extra")
-  rm -rf "$staging"
+  done
   measure "$BIN" run "$docs" --out "$out" --quiet
   inc_s=$WALL
   inc_rss=$RSS
@@ -119,15 +121,29 @@ for n in $SIZES; do
   copy_s=$WALL
   rm -rf "$WORK/copy-floor"
   rm -f "${added[@]}"
-  INCREMENTAL+=("| $n | $extra | $full_s | $first_s | $same_s | $inc_s | $(pct "$inc_s" "$full_s") | $inc_rss | $out_mb | $copy_s | $(pct "$copy_s" "$full_s") |")
+  "$BIN" run "$docs" --out "$out" --quiet >/dev/null
+  # Scattered: the same number of new documents, each placed right after
+  # an evenly spaced old one, so that nearly every batch changes.
+  mapfile -t old < <(find "$docs" -type f | sort)
+  added=()
+  for k in "${!fresh[@]}"; do
+    next=${old[$((k * ${#old[@]} / extra))]}
+    cp "${fresh[$k]}" "${next%.txt}_new.txt"
+    added+=("${next%.txt}_new.txt")
+  done
+  measure "$BIN" run "$docs" --out "$out" --quiet
+  scattered_s=$WALL
+  rm -f "${added[@]}"
+  rm -rf "$staging"
+  INCREMENTAL+=("| $n | $extra | $full_s | $first_s | $same_s | $inc_s | $(pct "$inc_s" "$full_s") | $scattered_s | $(pct "$scattered_s" "$full_s") | $inc_rss | $out_mb | $copy_s | $(pct "$copy_s" "$full_s") |")
 done
 
 {
   echo
-  echo "Nightly runs (all threads): a full run without the cache, the first run that fills the cache, a run with nothing changed, and a run with 1% new documents; then, for scale, copying the resulting out/ and syncing it (\`cp -r\` + \`sync\`), which any run that changes something must at least match, since out/ holds one file per dataset, replaced whole."
+  echo "Nightly runs (all threads): a full run without the cache, the first run that fills the cache, a run with nothing changed, a run with 1% new documents appended (in a folder of their own, sorted after the others), and one with as many new documents scattered among the old ones (nearly every batch changes); then, for scale, copying the resulting out/ and syncing it (\`cp -r\` + \`sync\`), which any run that changes something must at least match, since out/ holds one file per dataset, replaced whole."
   echo
-  echo "| docs | new docs | full s | first cached run s | unchanged s | 1% new s | 1% new ÷ full | peak RSS MiB (1% new) | out/ MB | cp -r out/ + sync s | copy ÷ full |"
-  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "| docs | new docs | full s | first cached run s | unchanged s | 1% new s | 1% new ÷ full | 1% new, scattered s | scattered ÷ full | peak RSS MiB (1% new) | out/ MB | cp -r out/ + sync s | copy ÷ full |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   printf '%s\n' "${INCREMENTAL[@]}"
 } | tee -a "$RESULTS"
 echo "(also in $RESULTS)" >&2
