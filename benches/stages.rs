@@ -43,11 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         (0..docs).map(|i| generate::document(1, i, false)).collect();
     let input: usize = corpus.iter().map(|d| d.bytes.len()).sum();
 
-    // Whole per-document outputs, the input of the batch stages.
-    let outputs: Vec<_> = corpus
-        .iter()
-        .map(|d| pipeline::process(&d.file, &d.bytes))
-        .collect();
+    // Whole per-document outputs, in batches: the input of the batch stages.
     let sizes = corpus
         .iter()
         .map(|d| (d.file.as_str(), d.bytes.len() as u64));
@@ -55,12 +51,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .into_iter()
         .map(|range| {
             let mut data = Datasets::default();
-            for out in outputs.get(range).unwrap_or(&[]) {
-                data.documents.extend(out.document.clone());
-                data.blocks.extend(out.blocks.iter().cloned());
-                data.cells.extend(out.cells.iter().cloned());
-                data.measures.extend(out.measures.iter().cloned());
-                data.dates.extend(out.dates.iter().cloned());
+            for d in corpus.get(range).unwrap_or(&[]) {
+                data.push(pipeline::process(&d.file, &d.bytes));
             }
             data
         })
@@ -78,12 +70,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let config = Config::default();
         for d in &corpus {
+            // As in `pipeline::process_within`, but timed stage by stage.
             let t = Instant::now();
+            let doc_id = decode::doc_id(&d.bytes);
             let decoded = decode::decode(&d.bytes)?;
             let t = timed(0, t);
             let lines = normalize::normalize_text(&decoded.text);
             let t = timed(1, t);
-            let doc_id = decode::doc_id(&d.bytes);
             let seg = segment::segment_text_within(&doc_id, &lines, &Budget::unlimited())
                 .ok_or("segmenting ran out of time")?;
             let t = timed(2, t);

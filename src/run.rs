@@ -708,11 +708,7 @@ fn build_batch(
         built.reparsed += usize::from(p.reparsed);
         built.seen.extend(p.seen);
         built.problems.extend(p.problem);
-        data.documents.extend(p.out.document);
-        data.blocks.extend(p.out.blocks);
-        data.cells.extend(p.out.cells);
-        data.measures.extend(p.out.measures);
-        data.dates.extend(p.out.dates);
+        data.push(p.out);
     }
     built.entry = BatchEntry {
         encoded: write::encode_batch(&data)?,

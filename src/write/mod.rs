@@ -31,7 +31,7 @@ use rayon::prelude::*;
 pub use atomic::{lock_out, OutLock};
 
 use crate::error::{Error, Result};
-use crate::model::{Block, Cell, DateMention, Document, Finding, Measure};
+use crate::model::{Block, Cell, DateMention, DocOutput, Document, Finding, Measure};
 use crate::schema::{check_foreign_keys, table_schema, TableSchema, DATASETS};
 
 /// Every dataset of one run (or of one batch of documents), rows sorted as
@@ -44,6 +44,17 @@ pub struct Datasets {
     pub measures: Vec<Measure>,
     pub dates: Vec<DateMention>,
     pub findings: Vec<Finding>,
+}
+
+impl Datasets {
+    /// Append one document's rows (findings are added by the checks).
+    pub fn push(&mut self, out: DocOutput) {
+        self.documents.extend(out.document);
+        self.blocks.extend(out.blocks);
+        self.cells.extend(out.cells);
+        self.measures.extend(out.measures);
+        self.dates.extend(out.dates);
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
