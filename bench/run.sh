@@ -8,21 +8,21 @@
 #   bench/run.sh                 # 1k, 10k and 100k documents
 #   bench/run.sh 1000 10000      # chosen sizes
 #
-# Environment: BENCH_DIR (work folder, default $CARGO_TARGET_DIR/bench),
+# Environment: BENCH_DIR (work folder, default target/bench),
 # SEED (corpus seed, default 1), THREADS (default "1 2").
 # Corpora are kept in BENCH_DIR and reused when the same size and seed
 # are asked again. All timings are wall-clock with a warm page cache.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/planfacts-target}
-WORK=${BENCH_DIR:-$CARGO_TARGET_DIR/bench}
+TARGET=${CARGO_TARGET_DIR:-target}
+WORK=${BENCH_DIR:-$TARGET/bench}
 SEED=${SEED:-1}
 THREADS=${THREADS:-1 2}
 SIZES=${*:-1000 10000 100000}
 
 cargo build --release --quiet
-BIN=$CARGO_TARGET_DIR/release/planfacts
+BIN=$TARGET/release/planfacts
 mkdir -p "$WORK"
 RESULTS=$WORK/results.md
 
@@ -88,21 +88,27 @@ for n in $SIZES; do
     echo "| $n | $mb | $t | $WALL | $(ratio "$mb" "$WALL") | $(ratio "$n" "$WALL") | $RSS | $rg_s | $(ratio "$WALL" "$rg_s") | $cat_s |" | tee -a "$RESULTS"
     full_s=$WALL
   done
+  rm -rf "$WORK/out-$n" "$WORK/out-$n.cache"
 
-  # Nightly run: fill the cache, add 1% new documents, run again.
+  # Nightly runs, all threads, each from the state the one before left.
   out=$WORK/inc-$n
   rm -rf "$out" "$out.cache"
+  row="| $n"
+  # night LABEL: run, and add "seconds | share of the full rebuild | peak RSS | out/ MB" to the row.
+  night() {
+    measure "$BIN" run "$docs" --out "$out" --quiet
+    row="$row | $WALL | $(pct "$WALL" "$full_s") | $RSS"
+  }
   measure "$BIN" run "$docs" --out "$out" --quiet
   first_s=$WALL
-  measure "$BIN" run "$docs" --out "$out" --quiet
-  same_s=$WALL
+  night # nothing changed
   extra=$((n / 100 > 0 ? n / 100 : 1))
+  gone=$((n / 1000 > 0 ? n / 1000 : 1))
   staging=$WORK/staging-$n
   rm -rf "$staging"
   "$BIN" generate --docs $((n + extra)) --seed "$SEED" --out "$staging" 2>/dev/null
   mapfile -t fresh < <(find "$staging/docs" -type f | sort | tail -n "$extra")
-  # Appended: the new documents sort after every old one (a new folder),
-  # so they fill new batches and every old batch is reused as it is.
+  # 1% appended: the new documents sort after every old one (a new folder).
   added=()
   for f in "${fresh[@]}"; do
     rel=${f#"$staging/docs/"}
@@ -110,20 +116,11 @@ for n in $SIZES; do
     cp "$f" "$docs/$rel"
     added+=("$docs/$rel")
   done
-  measure "$BIN" run "$docs" --out "$out" --quiet
-  inc_s=$WALL
-  inc_rss=$RSS
-  # The floor for any run that changes something: out/ is one file per
-  # dataset, replaced whole, so its bytes are written again and synced.
-  out_mb=$(du -sm "$out" | cut -f1)
-  rm -rf "$WORK/copy-floor"
-  measure sh -c "cp -r '$out' '$WORK/copy-floor' && sync"
-  copy_s=$WALL
-  rm -rf "$WORK/copy-floor"
+  night
   rm -f "${added[@]}"
   "$BIN" run "$docs" --out "$out" --quiet >/dev/null
-  # Scattered: the same number of new documents, each placed right after
-  # an evenly spaced old one, so that nearly every batch changes.
+  # 1% scattered: as many new documents, each placed right after an evenly
+  # spaced old one in path order.
   mapfile -t old < <(find "$docs" -type f | sort)
   added=()
   for k in "${!fresh[@]}"; do
@@ -131,19 +128,43 @@ for n in $SIZES; do
     cp "${fresh[$k]}" "${next%.txt}_new.txt"
     added+=("${next%.txt}_new.txt")
   done
-  measure "$BIN" run "$docs" --out "$out" --quiet
-  scattered_s=$WALL
+  night
   rm -f "${added[@]}"
-  rm -rf "$staging"
-  INCREMENTAL+=("| $n | $extra | $full_s | $first_s | $same_s | $inc_s | $(pct "$inc_s" "$full_s") | $scattered_s | $(pct "$scattered_s" "$full_s") | $inc_rss | $out_mb | $copy_s | $(pct "$copy_s" "$full_s") |")
+  "$BIN" run "$docs" --out "$out" --quiet >/dev/null
+  # 1% changed (evenly spaced, given another document's bytes) and 0.1%
+  # removed (evenly spaced too); the originals are put back afterwards.
+  backup=$WORK/backup-$n
+  rm -rf "$backup"
+  mkdir -p "$backup"
+  changed=()
+  for k in $(seq 0 $((extra - 1))); do
+    f=${old[$((k * ${#old[@]} / extra + 1))]}
+    cp "$f" "$backup/changed-$k"
+    cp "${fresh[$k]}" "$f"
+    changed+=("$f")
+  done
+  removed=()
+  for k in $(seq 0 $((gone - 1))); do
+    f=${old[$((k * ${#old[@]} / gone + 2))]}
+    cp "$f" "$backup/removed-$k"
+    rm -f "$f"
+    removed+=("$f")
+  done
+  night
+  out_mb=$(du -sm "$out" | cut -f1)
+  parts=$(find "$out/measures" -name '*.parquet' | wc -l)
+  for k in "${!changed[@]}"; do cp "$backup/changed-$k" "${changed[$k]}"; done
+  for k in "${!removed[@]}"; do cp "$backup/removed-$k" "${removed[$k]}"; done
+  rm -rf "$backup" "$staging"
+  INCREMENTAL+=("$row | $first_s | $out_mb | $parts |")
 done
 
 {
   echo
-  echo "Nightly runs (all threads): a full run without the cache, the first run that fills the cache, a run with nothing changed, a run with 1% new documents appended (in a folder of their own, sorted after the others), and one with as many new documents scattered among the old ones (nearly every batch changes); then, for scale, copying the resulting out/ and syncing it (\`cp -r\` + \`sync\`), which any run that changes something must at least match, since out/ holds one file per dataset, replaced whole."
+  echo "Nightly runs (all threads), each a share of the full rebuild on all threads above: nothing changed; 1% new documents appended (a folder of their own, sorted after the others); 1% new scattered among the old ones in path order; 1% changed and 0.1% removed (both evenly spaced). Then the first run that fills the cache, and out/ after the last night: its size and its part count per dataset."
   echo
-  echo "| docs | new docs | full s | first cached run s | unchanged s | 1% new s | 1% new ÷ full | 1% new, scattered s | scattered ÷ full | peak RSS MiB (1% new) | out/ MB | cp -r out/ + sync s | copy ÷ full |"
-  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "| docs | unchanged s | ÷ full | RSS MiB | 1% appended s | ÷ full | RSS MiB | 1% scattered s | ÷ full | RSS MiB | 1% changed + 0.1% removed s | ÷ full | RSS MiB | first cached run s | out/ MB | parts |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   printf '%s\n' "${INCREMENTAL[@]}"
 } | tee -a "$RESULTS"
 echo "(also in $RESULTS)" >&2

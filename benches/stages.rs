@@ -43,15 +43,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         (0..docs).map(|i| generate::document(1, i, false)).collect();
     let input: usize = corpus.iter().map(|d| d.bytes.len()).sum();
 
-    // Whole per-document outputs, in batches: the input of the batch stages.
-    let sizes = corpus
+    // Whole per-document outputs, in parts: the input of the part stages.
+    let docs_of: Vec<batch::Doc> = corpus
         .iter()
-        .map(|d| (d.file.as_str(), d.bytes.len() as u64));
-    let batches: Vec<Datasets> = batch::plan(sizes)
+        .enumerate()
+        .map(|(i, d)| batch::Doc {
+            sig: i as u64,
+            bytes: d.bytes.len() as u64,
+        })
+        .collect();
+    let batches: Vec<Datasets> = batch::plan(&docs_of, &[])
         .into_iter()
-        .map(|range| {
+        .map(|members| {
             let mut data = Datasets::default();
-            for d in corpus.get(range).unwrap_or(&[]) {
+            for d in members.iter().filter_map(|&i| corpus.get(i)) {
                 data.push(pipeline::process(&d.file, &d.bytes));
             }
             data

@@ -13,8 +13,10 @@ csv.field_size_limit(1 << 30)
 
 
 def rows(out, name):
-    with open(Path(out) / f"{name}.csv", encoding="utf-8-sig", newline="") as f:
-        yield from csv.DictReader(f)
+    """Every row of a dataset: the CSV parts of its folder, in name order."""
+    for part in sorted((Path(out) / name).glob("part-*.csv")):
+        with open(part, encoding="utf-8-sig", newline="") as f:
+            yield from csv.DictReader(f)
 
 
 def main(corpus, out):

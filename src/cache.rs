@@ -1,74 +1,70 @@
 //! Results kept between nightly runs, so that a run reparses only what is
-//! new or changed and rewrites unchanged batches by copying bytes.
+//! new or changed and carries the parts of unchanged documents over.
 //!
 //! Two kinds of entry. A document entry is one document's [`DocOutput`],
 //! keyed by the planfacts version, the cache format, the source path (it is
-//! part of the output) and the BLAKE3 hash of the bytes. A batch entry
-//! (`batches/`) is one whole batch as written ([`BatchEntry`]: the encoded
-//! Parquet and CSV parts, and the document and finding rows the report
-//! needs), keyed by the same plus every input of the batch and the check
-//! settings; when it is found, none of the batch's documents is even
-//! loaded. The cache lives beside the output
-//! folder (`out.cache/` for `out/`), since `out/` is replaced whole on every
-//! run. `index.tsv` records which path had which content at the end of the
+//! part of the output) and the BLAKE3 hash of the bytes. A part entry
+//! (`parts/`) is what the run needs of one part of `out/` without reading
+//! it ([`PartEntry`]: its files' digests for `datapackage.json`, and the
+//! document and finding rows the report needs), keyed by the same plus
+//! every input of the part and the check settings. The part files
+//! themselves are not kept here: the previous `out/` holds them, and a run
+//! links them into the new one. The cache lives beside the output folder
+//! (`out.cache/` for `out/`), since `out/` is replaced whole on every run.
+//! `index.tsv` records which path had which content at the end of the
 //! last successful run, and the file's stat when it was hashed: that is
 //! what tells new, changed, unchanged and removed apart, and what spares
 //! reading an input whose stat has not changed ([`FileStat`]).
+//! `last_run.json` records the parts of the last run and their documents
+//! ([`LastRun`]), from which the next run plans its parts.
 //!
 //! A missing, stale or damaged entry is a cache miss, never an error: the
 //! document is parsed again and the entry rewritten.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::{DocOutput, Document, Finding};
-use crate::write::{Bytes, CsvPart, EncodedBatch};
+use crate::write::PartFiles;
 
 /// Bumped whenever the entry encoding or what a key covers changes.
-const FORMAT: &str = "planfacts-cache-2";
+const FORMAT: &str = "planfacts-cache-3";
 
 /// First bytes of every document entry file.
-const MAGIC: &[u8; 4] = b"PFC2";
-/// First bytes of every batch entry file.
-const BATCH_MAGIC: &[u8; 4] = b"PFB2";
+const MAGIC: &[u8; 4] = b"PFC3";
+/// First bytes of every part entry file.
+const PART_MAGIC: &[u8; 4] = b"PFP3";
 
-/// One batch as written, with what the report and the summary need.
-#[derive(Debug, Clone, Default)]
-pub struct BatchEntry {
-    pub encoded: EncodedBatch,
+/// One document's entry: its parse, and its findings under the check
+/// settings `checked_with` names (a document's checks see that document
+/// alone, so they need not run again while it and the settings stay).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DocEntry {
+    pub out: DocOutput,
+    pub checked_with: String,
+    pub findings: Vec<Finding>,
+}
+
+/// [`DocEntry`] as written, borrowing what it holds.
+#[derive(Serialize)]
+struct DocEntryRef<'a> {
+    out: &'a DocOutput,
+    checked_with: &'a str,
+    findings: &'a [Finding],
+}
+
+/// What a run needs of one part without reading its files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartEntry {
+    pub files: PartFiles,
     pub documents: Vec<Document>,
     pub findings: Vec<Finding>,
     pub measures: u64,
     pub dates: u64,
-}
-
-/// A batch entry on disk: this, bincode, then the encoded parts as raw bytes
-/// (bincode would write a large byte vector one element at a time).
-#[derive(Serialize)]
-struct BatchHeadRef<'a> {
-    documents: &'a [Document],
-    findings: &'a [Finding],
-    measures: u64,
-    dates: u64,
-    parquet: Vec<u64>,
-    csv: Vec<u64>,
-}
-
-/// [`BatchHeadRef`] read back.
-#[derive(Deserialize)]
-struct BatchHead {
-    documents: Vec<Document>,
-    findings: Vec<Finding>,
-    measures: u64,
-    dates: u64,
-    parquet: Vec<u64>,
-    csv: Vec<u64>,
 }
 
 const INDEX: &str = "index.tsv";
@@ -76,15 +72,17 @@ const INDEX: &str = "index.tsv";
 /// What the last successful cached run wrote (see [`LastRun`]).
 const LAST_RUN: &str = "last_run.json";
 
-/// The last successful cached run: its batches, how it wrote them, the
-/// files it left in `out/` and its summary. When a run finds the same
-/// batches and `out/` still holding exactly those files, nothing needs
+/// The last successful cached run: its parts, how it wrote them, the
+/// files it left in `out/` and its summary. A run carries over a part
+/// whose files `out/` still holds as that run left them; when it finds
+/// the same parts and `out/` holding exactly those files, nothing needs
 /// writing: a quiet night keeps `out/` as it is.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LastRun {
-    pub batches: Vec<String>,
+    pub parts: Vec<PartRecord>,
     pub csv_bom: bool,
-    /// Each file of `out/`: name, bytes, modification time (ns since the epoch).
+    /// Each file below `out/`: path inside it, bytes, modification time
+    /// (ns since the epoch).
     pub files: Vec<(String, u64, u128)>,
     pub documents: usize,
     pub failed: usize,
@@ -94,26 +92,50 @@ pub struct LastRun {
     pub findings: Vec<(crate::model::Severity, usize)>,
 }
 
+/// One part of the last run: its cache key and, in order, the signature
+/// of each of its documents (see `run`), which tells the next run whether
+/// the document is still there unchanged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartRecord {
+    pub key: String,
+    pub docs: Vec<u64>,
+    /// Its entry was stored: it can be carried over as it is.
+    pub cached: bool,
+}
+
 impl LastRun {
-    /// The files of `out` as [`LastRun::files`] lists them, sorted by name.
+    /// The files below `out` as [`LastRun::files`] lists them, sorted by path.
     pub fn files_of(out: &Path) -> std::io::Result<Vec<(String, u64, u128)>> {
         let mut files = Vec::new();
-        for entry in fs::read_dir(out)? {
-            let entry = entry?;
-            let meta = entry.metadata()?;
-            let modified = meta
-                .modified()?
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos());
-            files.push((
-                entry.file_name().to_string_lossy().into_owned(),
-                meta.len(),
-                modified,
-            ));
+        let mut dirs = vec![out.to_path_buf()];
+        while let Some(dir) = dirs.pop() {
+            for entry in fs::read_dir(&dir)? {
+                let entry = entry?;
+                let meta = entry.metadata()?;
+                if meta.is_dir() {
+                    dirs.push(entry.path());
+                    continue;
+                }
+                let path = entry.path();
+                let name = path.strip_prefix(out).unwrap_or(&path);
+                files.push((
+                    name.to_string_lossy().into_owned(),
+                    meta.len(),
+                    mtime_ns(&meta),
+                ));
+            }
         }
         files.sort();
         Ok(files)
     }
+}
+
+/// A file's modification time in ns since the epoch (0 when unknown).
+pub fn mtime_ns(meta: &fs::Metadata) -> u128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
 }
 
 /// A fingerprint of the running program: a parser changed without a
@@ -238,12 +260,15 @@ struct Recorded {
     stat: Option<FileStat>,
 }
 
+/// What the cache folder adds to the output folder's name.
+pub const SUFFIX: &str = ".cache";
+
 /// The cache folder that goes with an output folder: `out` → `out.cache`.
 pub fn dir_for(out: &Path) -> PathBuf {
     match out.file_name() {
         Some(name) => {
             let mut name = name.to_os_string();
-            name.push(".cache");
+            name.push(SUFFIX);
             out.with_file_name(name)
         }
         // `.` or `/`: no sibling to name; keep it inside (lost on each swap,
@@ -326,43 +351,28 @@ impl Cache {
 
     /// Record `run` as the last successful one (written aside and renamed).
     pub fn record_run(&self, run: &LastRun) -> Result<()> {
-        fs::create_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
-        let path = self.dir.join(LAST_RUN);
-        let tmp = self
-            .dir
-            .join(format!("{LAST_RUN}.tmp{}", std::process::id()));
         let bytes = serde_json::to_vec(run)
             .map_err(|e| Error::Other(format!("cannot encode {LAST_RUN}: {e}")))?;
-        fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-        fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+        write_aside(&self.dir.join(LAST_RUN), &bytes)
     }
 
-    fn batch_dir(&self) -> PathBuf {
-        self.dir.join("batches")
+    fn part_dir(&self) -> PathBuf {
+        self.dir.join("parts")
     }
 
-    fn batch_path(&self, key: &str) -> PathBuf {
-        self.batch_dir().join(format!("{key}.bin"))
+    fn part_path(&self, key: &str) -> PathBuf {
+        self.part_dir().join(format!("{key}.bin"))
     }
 
-    /// The cached batch for `key`, if present and intact.
-    pub fn load_batch(&self, key: &str) -> Option<BatchEntry> {
-        open_batch(&self.batch_path(key)).ok().flatten()
+    /// The part entry for `key`, if present and intact.
+    pub fn load_part(&self, key: &str) -> Option<PartEntry> {
+        let bytes = fs::read(self.part_path(key)).ok()?;
+        decode(&bytes, PART_MAGIC)
     }
 
     /// Keep `entry` under `key`, written aside and renamed.
-    /// Returns the entry's CSV parts as parts of the stored file: the caller
-    /// can drop its own bytes and have the kernel copy them from there.
-    pub fn store_batch(&self, key: &str, entry: &BatchEntry) -> Result<Vec<CsvPart>> {
-        let dir = self.batch_dir();
-        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        let path = self.batch_path(key);
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        let file = fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        let csv_at = write_batch(entry, &mut std::io::BufWriter::new(file), &tmp)?;
-        fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
-        let lens: Vec<u64> = entry.encoded.csv.iter().map(CsvPart::len).collect();
-        csv_parts(&path, csv_at, &lens).map_err(|e| Error::io(&path, e))
+    pub fn store_part(&self, key: &str, entry: &PartEntry) -> Result<()> {
+        write_aside(&self.part_path(key), &encode(entry, PART_MAGIC)?)
     }
 
     fn entry_path(&self, key: &str) -> PathBuf {
@@ -373,22 +383,27 @@ impl Cache {
             .join(format!("{key}.bin"))
     }
 
-    /// The cached output for `key`, if present and intact.
-    pub fn load(&self, key: &str) -> Option<DocOutput> {
+    /// The cached entry for `key`, if present and intact.
+    pub fn load(&self, key: &str) -> Option<DocEntry> {
         let bytes = fs::read(self.entry_path(key)).ok()?;
-        decode_entry(&bytes)
+        decode(&bytes, MAGIC)
     }
 
-    /// Keep `out` under `key`. Written aside and renamed, so that a reader
-    /// (or a crash) never sees half an entry.
-    pub fn store(&self, key: &str, out: &DocOutput) -> Result<()> {
-        let path = self.entry_path(key);
-        let parent = path.parent().unwrap_or(&self.dir);
-        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        let bytes = encode_entry(out)?;
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-        fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+    /// Keep `out` and its `findings`, made under the check settings
+    /// `checked_with`, under `key`.
+    pub fn store(
+        &self,
+        key: &str,
+        out: &DocOutput,
+        checked_with: &str,
+        findings: &[Finding],
+    ) -> Result<()> {
+        let entry = DocEntryRef {
+            out,
+            checked_with,
+            findings,
+        };
+        write_aside(&self.entry_path(key), &encode(&entry, MAGIC)?)
     }
 
     /// How this run's inputs compare with the last run's.
@@ -413,14 +428,14 @@ impl Cache {
 
     /// Compare this run's inputs with the last run's, record them as the new
     /// index and delete the entries no input uses any more (document
-    /// entries not in `seen`, batch entries not in `batches`). Call after
+    /// entries not in `seen`, part entries not in `parts`). Call after
     /// the outputs were written, so that a failed run leaves the old index.
-    pub fn finish(self, seen: &[Seen], batches: &[String]) -> Result<ChangeStats> {
-        let live_batches: BTreeSet<String> = batches.iter().map(|k| format!("{k}.bin")).collect();
-        if let Ok(entries) = fs::read_dir(self.batch_dir()) {
+    pub fn finish(self, seen: &[Seen], parts: &[String]) -> Result<ChangeStats> {
+        let live_parts: BTreeSet<String> = parts.iter().map(|k| format!("{k}.bin")).collect();
+        if let Ok(entries) = fs::read_dir(self.part_dir()) {
             for entry in entries.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                if !live_batches.contains(&name) {
+                if !live_parts.contains(&name) {
                     let _ = fs::remove_file(entry.path());
                 }
             }
@@ -473,146 +488,29 @@ fn bincode_config() -> bincode::config::Configuration {
     bincode::config::standard()
 }
 
-fn encode_entry(out: &DocOutput) -> Result<Vec<u8>> {
-    let mut bytes = MAGIC.to_vec();
-    bincode::serde::encode_into_std_write(out, &mut bytes, bincode_config())
+fn encode<T: Serialize>(value: &T, magic: &[u8; 4]) -> Result<Vec<u8>> {
+    let mut bytes = magic.to_vec();
+    bincode::serde::encode_into_std_write(value, &mut bytes, bincode_config())
         .map_err(|e| Error::Other(format!("cannot encode a cache entry: {e}")))?;
     Ok(bytes)
 }
 
-/// Write `entry` to `w` in the batch entry format; returns where the CSV
-/// parts start.
-fn write_batch(
-    entry: &BatchEntry,
-    w: &mut std::io::BufWriter<fs::File>,
-    w_path: &Path,
-) -> Result<u64> {
-    let head = BatchHeadRef {
-        documents: &entry.documents,
-        findings: &entry.findings,
-        measures: entry.measures,
-        dates: entry.dates,
-        parquet: entry
-            .encoded
-            .parquet
-            .iter()
-            .map(|p| p.len() as u64)
-            .collect(),
-        csv: entry.encoded.csv.iter().map(CsvPart::len).collect(),
-    };
-    let head = bincode::serde::encode_to_vec(&head, bincode_config())
-        .map_err(|e| Error::Other(format!("cannot encode a cache entry: {e}")))?;
-    let io = |e| Error::io(w_path, e);
-    w.write_all(BATCH_MAGIC).map_err(io)?;
-    w.write_all(&(head.len() as u64).to_le_bytes())
-        .map_err(io)?;
-    w.write_all(&head).map_err(io)?;
-    let mut csv_at = (BATCH_MAGIC.len() + 8 + head.len()) as u64;
-    for part in &entry.encoded.parquet {
-        w.write_all(part).map_err(io)?;
-        csv_at += part.len() as u64;
-    }
-    for part in &entry.encoded.csv {
-        part.write_to(w, w_path)?;
-    }
-    w.flush().map_err(io)?;
-    Ok(csv_at)
-}
-
-/// The CSV parts of lengths `lens` stored one after another from `offset`
-/// of the batch file `path`, each with its own open file: the parts are
-/// copied in parallel, each from its own file position.
-fn csv_parts(path: &Path, mut offset: u64, lens: &[u64]) -> std::io::Result<Vec<CsvPart>> {
-    let shared: Arc<Path> = Arc::from(path);
-    let mut parts = Vec::with_capacity(lens.len());
-    for &len in lens {
-        parts.push(CsvPart::File {
-            file: Arc::new(fs::File::open(path)?),
-            path: Arc::clone(&shared),
-            offset,
-            len,
-        });
-        offset += len;
-    }
-    Ok(parts)
-}
-
-/// Open the batch entry at `path`: documents, findings and Parquet parts
-/// are read, CSV parts stay in the file (see [`CsvPart`]). `Ok(None)` when
-/// the entry does not decode whole or its parts do not fill the file
-/// exactly: a damaged entry is a miss.
-fn open_batch(path: &Path) -> std::io::Result<Option<BatchEntry>> {
-    let mut file = fs::File::open(path)?;
-    let total = file.metadata()?.len();
-    // Checked against the file as opened; a part opened below is the same
-    // file, since only this run, holding the out/ lock, writes the cache.
-    let mut start = [0u8; BATCH_MAGIC.len() + 8];
-    if file.read_exact(&mut start).is_err() {
-        return Ok(None);
-    }
-    let Some((len, _)) = start
-        .strip_prefix(BATCH_MAGIC.as_slice())
-        .and_then(|rest| rest.split_first_chunk::<8>())
-    else {
-        return Ok(None);
-    };
-    let len = u64::from_le_bytes(*len);
-    if len > total {
-        return Ok(None);
-    }
-    let mut head = vec![0u8; usize::try_from(len).map_err(std::io::Error::other)?];
-    if file.read_exact(&mut head).is_err() {
-        return Ok(None);
-    }
-    let Ok((head, used)) =
-        bincode::serde::decode_from_slice::<BatchHead, _>(&head, bincode_config())
-    else {
-        return Ok(None);
-    };
-    if used as u64 != len {
-        return Ok(None);
-    }
-    let parquet_len = head
-        .parquet
-        .iter()
-        .try_fold(0u64, |sum, &n| sum.checked_add(n));
-    let csv_len = head.csv.iter().try_fold(0u64, |sum, &n| sum.checked_add(n));
-    let at = start.len() as u64 + len;
-    let end = parquet_len
-        .zip(csv_len)
-        .and_then(|(p, c)| at.checked_add(p)?.checked_add(c));
-    let (Some(parquet_len), Some(end)) = (parquet_len, end) else {
-        return Ok(None);
-    };
-    if end != total {
-        return Ok(None);
-    }
-    let mut parquet_bytes = vec![0u8; usize::try_from(parquet_len).map_err(std::io::Error::other)?];
-    file.read_exact(&mut parquet_bytes)?;
-    let buffer = Bytes::from(parquet_bytes);
-    let mut from = 0usize;
-    let mut parquet = Vec::with_capacity(head.parquet.len());
-    for &n in &head.parquet {
-        let to = from + usize::try_from(n).map_err(std::io::Error::other)?;
-        parquet.push(buffer.clone().sliced(from..to));
-        from = to;
-    }
-    let csv = csv_parts(path, at + parquet_len, &head.csv)?;
-    Ok(Some(BatchEntry {
-        encoded: EncodedBatch { parquet, csv },
-        documents: head.documents,
-        findings: head.findings,
-        measures: head.measures,
-        dates: head.dates,
-    }))
-}
-
 /// An entry that does not decode whole is treated as absent.
-fn decode_entry(bytes: &[u8]) -> Option<DocOutput> {
-    let body = bytes.strip_prefix(MAGIC.as_slice())?;
-    let (out, used) =
-        bincode::serde::decode_from_slice::<DocOutput, _>(body, bincode_config()).ok()?;
-    (used == body.len()).then_some(out)
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], magic: &[u8; 4]) -> Option<T> {
+    let body = bytes.strip_prefix(magic.as_slice())?;
+    let (value, used) = bincode::serde::decode_from_slice::<T, _>(body, bincode_config()).ok()?;
+    (used == body.len()).then_some(value)
+}
+
+/// Write `bytes` to `path` aside and rename, so that a reader (or a crash)
+/// never sees half an entry.
+fn write_aside(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
 #[cfg(test)]
@@ -662,19 +560,39 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let cache = Cache::open(tmp.path());
         let out = sample();
+        let finding = crate::model::Finding {
+            finding_id: 7,
+            check: "period_length".into(),
+            severity: crate::model::Severity::Error,
+            doc_id: "d".into(),
+            line: 1,
+            col: 0,
+            message: "m".into(),
+            expected: None,
+            actual: None,
+            tolerance: None,
+            evidence: "e".into(),
+            measure_ids: "1".into(),
+        };
         assert!(cache.load("k1").is_none());
-        cache.store("k1", &out).unwrap();
-        assert_eq!(cache.load("k1"), Some(out.clone()));
+        cache
+            .store("k1", &out, "config A", std::slice::from_ref(&finding))
+            .unwrap();
+        let entry = cache.load("k1").unwrap();
+        assert_eq!(
+            (entry.out, entry.checked_with.as_str(), entry.findings),
+            (out.clone(), "config A", vec![finding])
+        );
         let empty = DocOutput::default();
-        cache.store("k2", &empty).unwrap();
-        assert_eq!(cache.load("k2"), Some(empty));
+        cache.store("k2", &empty, "", &[]).unwrap();
+        assert_eq!(cache.load("k2").unwrap().out, empty);
     }
 
     #[test]
     fn damaged_entries_are_misses() {
         let tmp = tempfile::tempdir().unwrap();
         let cache = Cache::open(tmp.path());
-        cache.store("abc", &sample()).unwrap();
+        cache.store("abc", &sample(), "", &[]).unwrap();
         let path = cache.entry_path("abc");
         let good = fs::read(&path).unwrap();
         for bad in [
@@ -788,7 +706,7 @@ mod tests {
             seen("c", b"3", true),
         ];
         for s in &first {
-            cache.store(&s.key, &DocOutput::default()).unwrap();
+            cache.store(&s.key, &DocOutput::default(), "", &[]).unwrap();
         }
         let stats = cache.finish(&first, &[]).unwrap();
         assert_eq!(
@@ -807,7 +725,7 @@ mod tests {
             seen("d", b"4", true),
         ];
         for s in &second[1..] {
-            cache.store(&s.key, &DocOutput::default()).unwrap();
+            cache.store(&s.key, &DocOutput::default(), "", &[]).unwrap();
         }
         let stats = cache.finish(&second, &[]).unwrap();
         assert_eq!(
@@ -842,15 +760,17 @@ mod tests {
         assert_eq!((stats.new, stats.removed), (1, 0));
     }
 
-    fn batch() -> BatchEntry {
+    fn part() -> PartEntry {
         let out = sample();
-        BatchEntry {
-            encoded: EncodedBatch {
-                parquet: vec![b"PAR1 one".to_vec().into(), Bytes::default()],
-                csv: vec![
-                    CsvPart::Memory(b"a,b\n".to_vec().into()),
-                    CsvPart::Memory(b"\xff".to_vec().into()),
-                ],
+        let digest = crate::write::FileDigest {
+            bytes: 3,
+            sha256: [7; 32],
+        };
+        PartEntry {
+            files: PartFiles {
+                id: "0123456789abcdef".into(),
+                csv: vec![digest; 6],
+                parquet: vec![digest; 6],
             },
             documents: out.document.into_iter().collect(),
             findings: Vec::new(),
@@ -859,111 +779,8 @@ mod tests {
         }
     }
 
-    type Contents = (
-        Vec<Vec<u8>>,
-        Vec<Vec<u8>>,
-        Vec<Document>,
-        Vec<Finding>,
-        u64,
-        u64,
-    );
-
-    /// Everything an entry holds, file parts read in: comparable.
-    /// The bytes a CSV part stands for, wherever they are.
-    fn part_bytes(part: &CsvPart) -> Vec<u8> {
-        let mut bytes = Vec::new();
-        part.write_to(&mut bytes, Path::new("memory")).unwrap();
-        bytes
-    }
-
-    fn contents(entry: Option<BatchEntry>) -> Option<Contents> {
-        let entry = entry?;
-        let csv = entry.encoded.csv.iter().map(part_bytes).collect();
-        Some((
-            entry
-                .encoded
-                .parquet
-                .iter()
-                .map(|p| p.as_slice().to_vec())
-                .collect(),
-            csv,
-            entry.documents,
-            entry.findings,
-            entry.measures,
-            entry.dates,
-        ))
-    }
-
     #[test]
-    fn loaded_csv_parts_stay_in_the_file_and_copy_back_out() {
-        let tmp = tempfile::tempdir().unwrap();
-        let cache = Cache::open(tmp.path());
-        let (first, second) = (Cache::batch_key(&["1"]), Cache::batch_key(&["2"]));
-        let stored = cache.store_batch(&first, &batch()).unwrap();
-        let read = |parts: &[CsvPart]| -> Vec<Vec<u8>> { parts.iter().map(part_bytes).collect() };
-        assert_eq!(read(&stored), read(&batch().encoded.csv));
-        let loaded = cache.load_batch(&first).unwrap();
-        assert!(loaded
-            .encoded
-            .csv
-            .iter()
-            .all(|p| matches!(p, CsvPart::File { .. })));
-        // Stored again from file parts: the same bytes.
-        cache.store_batch(&second, &loaded).unwrap();
-        assert_eq!(
-            fs::read(cache.batch_path(&first)).unwrap(),
-            fs::read(cache.batch_path(&second)).unwrap()
-        );
-        // A file cut short after loading is an error naming it, not short data.
-        let path = cache.batch_path(&first);
-        let len = fs::metadata(&path).unwrap().len();
-        fs::OpenOptions::new()
-            .write(true)
-            .open(&path)
-            .unwrap()
-            .set_len(len - 1)
-            .unwrap();
-        let last = loaded.encoded.csv.last().unwrap();
-        let err = last
-            .write_to(&mut Vec::new(), Path::new("out/x.csv"))
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains(&*path.to_string_lossy()), "{err}");
-    }
-
-    #[test]
-    fn parts_of_one_entry_copy_in_parallel() {
-        // The writer copies a batch's datasets on several threads at once.
-        let tmp = tempfile::tempdir().unwrap();
-        let cache = Cache::open(tmp.path());
-        let key = Cache::batch_key(&["parallel"]);
-        let parts: Vec<Vec<u8>> = (0..6u8)
-            .map(|p| (0..(1 << 20)).map(|i| (i as u8) ^ p).collect())
-            .collect();
-        let mut entry = batch();
-        entry.encoded.parquet = vec![Bytes::default(); parts.len()];
-        entry.encoded.csv = parts
-            .iter()
-            .map(|p| CsvPart::Memory(p.clone().into()))
-            .collect();
-        cache.store_batch(&key, &entry).unwrap();
-        for _ in 0..4 {
-            let loaded = cache.load_batch(&key).unwrap();
-            let copied: Vec<Vec<u8>> = std::thread::scope(|scope| {
-                let handles: Vec<_> = loaded
-                    .encoded
-                    .csv
-                    .iter()
-                    .map(|part| scope.spawn(move || part_bytes(part)))
-                    .collect();
-                handles.into_iter().map(|h| h.join().unwrap()).collect()
-            });
-            assert!(copied == parts);
-        }
-    }
-
-    #[test]
-    fn batch_entries_round_trip_and_damage_is_a_miss() {
+    fn part_entries_round_trip_and_damage_is_a_miss() {
         let tmp = tempfile::tempdir().unwrap();
         let cache = Cache::open(tmp.path());
         let key = Cache::batch_key(&["drop/a.txt", "abc"]);
@@ -972,31 +789,42 @@ mod tests {
             Cache::batch_key(&["ab", "c"]),
             Cache::batch_key(&["a", "bc"])
         );
-        assert!(cache.load_batch(&key).is_none());
-        cache.store_batch(&key, &batch()).unwrap();
-        assert_eq!(contents(cache.load_batch(&key)), contents(Some(batch())));
-        let path = cache.batch_path(&key);
+        assert!(cache.load_part(&key).is_none());
+        cache.store_part(&key, &part()).unwrap();
+        assert_eq!(cache.load_part(&key), Some(part()));
+        let path = cache.part_path(&key);
         let bytes = fs::read(&path).unwrap();
         for cut in [0, 4, 12, bytes.len() - 1] {
             fs::write(&path, &bytes[..cut]).unwrap();
-            assert!(cache.load_batch(&key).is_none(), "cut at {cut}");
+            assert!(cache.load_part(&key).is_none(), "cut at {cut}");
         }
         let mut longer = bytes.clone();
         longer.push(0);
         fs::write(&path, &longer).unwrap();
-        assert!(cache.load_batch(&key).is_none());
+        assert!(cache.load_part(&key).is_none());
     }
 
     #[test]
-    fn finish_drops_batches_no_longer_used() {
+    fn finish_drops_parts_no_longer_used() {
         let tmp = tempfile::tempdir().unwrap();
         let cache = Cache::open(tmp.path());
         let (old, kept) = (Cache::batch_key(&["old"]), Cache::batch_key(&["kept"]));
-        cache.store_batch(&old, &batch()).unwrap();
-        cache.store_batch(&kept, &batch()).unwrap();
+        cache.store_part(&old, &part()).unwrap();
+        cache.store_part(&kept, &part()).unwrap();
         cache.finish(&[], std::slice::from_ref(&kept)).unwrap();
         let cache = Cache::open(tmp.path());
-        assert!(cache.load_batch(&old).is_none());
-        assert_eq!(contents(cache.load_batch(&kept)), contents(Some(batch())));
+        assert!(cache.load_part(&old).is_none());
+        assert_eq!(cache.load_part(&kept), Some(part()));
+    }
+
+    #[test]
+    fn out_files_are_listed_below_every_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::create_dir_all(tmp.path().join("measures")).unwrap();
+        fs::write(tmp.path().join("measures/part-1.csv"), "ab").unwrap();
+        fs::write(tmp.path().join("report.md"), "r").unwrap();
+        let files = LastRun::files_of(tmp.path()).unwrap();
+        let names: Vec<(&str, u64)> = files.iter().map(|(n, b, _)| (n.as_str(), *b)).collect();
+        assert_eq!(names, [("measures/part-1.csv", 2), ("report.md", 1)]);
     }
 }

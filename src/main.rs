@@ -21,7 +21,7 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
     name = "planfacts",
     version,
     about = "Japanese public-sector plan documents in; tidy datasets and contradicting figures out",
-    after_help = "Examples:\n  planfacts run                      # the shipped seeds/ into out/\n  planfacts run drops/ --out out/    # a drop folder\n  planfacts run drops/ --fail-on error && echo consistent\n  planfacts check --out out/         # re-run the checks on an existing out/\n  planfacts probe '令和4年7月21日(木) 28,000千円'\n  planfacts run drops/ --shard 0/2 --out out/shard=0   # half of the inputs\n  planfacts generate --docs 1000 --seed 7 --out corpus/   # synthetic corpus"
+    after_help = "Examples:\n  planfacts run                      # the shipped seeds/ into out/\n  planfacts run drops/ --out out/    # a drop folder\n  planfacts run drops/ --fail-on error && echo consistent\n  planfacts check --out out/         # re-run the checks on an existing out/\n  planfacts probe '令和4年7月21日(木) 28,000千円'\n  planfacts export measures --csv measures.csv   # one file of one dataset\n  planfacts run drops/ --shard 0/2 --out parts/shard=0   # half of the inputs\n  planfacts generate --docs 1000 --seed 7 --out corpus/   # synthetic corpus"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -76,7 +76,8 @@ enum Command {
         max_doc_seconds: f64,
         /// Process only share I of N of the inputs (0-based), e.g. `--shard 0/2`
         /// on one machine and `--shard 1/2` on another, each with its own
-        /// --out (e.g. out/shard=0): the parts read as one hive-partitioned dataset.
+        /// --out below one folder (parts/shard=0, parts/shard=1): the parts
+        /// read as one hive-partitioned dataset.
         #[arg(long, value_name = "I/N")]
         shard: Option<Shard>,
         /// Parse every document again instead of reusing the results kept in
@@ -109,6 +110,23 @@ enum Command {
         config: Option<PathBuf>,
         #[arg(long)]
         csv_bom: bool,
+    },
+    /// Write one dataset of an output folder as a single CSV or Parquet file.
+    #[command(group(clap::ArgGroup::new("dest").required(true).args(["csv", "parquet"])))]
+    Export {
+        /// documents, blocks, cells, measures, dates or findings.
+        dataset: String,
+        /// Write CSV (as in out/: formula-safe) to FILE.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+        /// Write Parquet (zstd) to FILE.
+        #[arg(long, value_name = "FILE")]
+        parquet: Option<PathBuf>,
+        /// Start the CSV with a UTF-8 BOM (for Excel).
+        #[arg(long)]
+        csv_bom: bool,
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
     },
     /// Show the dates and quantities planfacts reads in TEXT.
     Probe {
@@ -242,6 +260,28 @@ fn execute(cli: Cli) -> Result<ExitCode> {
                 s.docs_dir.display(),
                 s.injections,
                 s.manifest.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export {
+            dataset,
+            csv,
+            parquet,
+            csv_bom,
+            out,
+        } => {
+            use planfacts::write::ExportFormat;
+            let (format, dest) = match (csv, parquet) {
+                (Some(file), _) => (ExportFormat::Csv { bom: csv_bom }, file),
+                (None, Some(file)) => (ExportFormat::Parquet, file),
+                (None, None) => anyhow::bail!("give --csv FILE or --parquet FILE"),
+            };
+            let _lock = planfacts::write::lock_out(&out)?;
+            let parts = planfacts::write::export(&out, &dataset, format, &dest)?;
+            eprintln!(
+                "{dataset}: {parts} parts of {} → {}",
+                out.display(),
+                dest.display()
             );
             Ok(ExitCode::SUCCESS)
         }

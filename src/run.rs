@@ -1,7 +1,7 @@
-//! The nightly job: find and hash the inputs, cut them into batches
-//! (`batch`), parse and check each batch's documents in parallel, and
-//! stream the batches into the output files (`write`), reusing cached
-//! batches and documents (`cache`) for inputs that did not change.
+//! The nightly job: find and hash the inputs, plan the parts of `out/`
+//! (`batch`), carry over the parts whose documents did not change and
+//! parse, check and write the others in parallel (`write`), reusing cached
+//! documents (`cache`) for inputs that did not change.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
@@ -14,14 +14,16 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::batch;
-use crate::cache::{self, BatchEntry, Cache, ChangeStats, FileStat, LastRun, Seen};
+use rustc_hash::FxHashMap;
+
+use crate::cache::{self, Cache, ChangeStats, FileStat, LastRun, PartEntry, PartRecord, Seen};
 use crate::check::{self, Config, DocFacts};
 use crate::decode;
 use crate::error::{Error, Result};
 use crate::model::{DocOutput, Document, Finding, Severity, Status};
 use crate::pipeline;
 use crate::report;
-use crate::write::{self, Datasets, WriteOptions};
+use crate::write::{self, Datasets, PartFiles, WriteOptions};
 
 /// One file to process.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,11 +43,79 @@ pub struct InputProblem {
 /// Files below the given paths, sorted, each once. Hidden files (`.gitkeep`)
 /// are skipped; symlinked folders are followed once (a loop stops there).
 pub fn collect_inputs(inputs: &[PathBuf]) -> (Vec<InputFile>, Vec<InputProblem>) {
+    collect_inputs_except(inputs, &OwnFiles::default())
+}
+
+/// The files and folders a run writes, which are never its inputs, wherever
+/// `--out` lies (inside the input folder, say): `out/`, its staging and
+/// retired folders and its lock beside it, and the cache.
+#[derive(Debug, Default)]
+pub struct OwnFiles {
+    /// The folder holding `out/` (resolved) and `out/`'s name there.
+    beside: Option<(PathBuf, String)>,
+    /// The cache folder (resolved), wherever it is.
+    cache: Option<PathBuf>,
+}
+
+impl OwnFiles {
+    fn of(options: &RunOptions) -> Result<OwnFiles> {
+        let out = write::sibling(&options.out, "")?;
+        let beside = out.file_name().and_then(|name| {
+            let parent = match out.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            Some((
+                fs::canonicalize(parent).ok()?,
+                name.to_string_lossy().into_owned(),
+            ))
+        });
+        let cache = options
+            .cache
+            .as_deref()
+            .and_then(|c| fs::canonicalize(c).ok());
+        Ok(OwnFiles { beside, cache })
+    }
+
+    /// Whether `name` in the folder `dir` (resolved) is one of ours.
+    fn owns(&self, dir: &Path, name: &str) -> bool {
+        let beside_out = self.beside.as_ref().is_some_and(|(parent, out)| {
+            parent == dir && write::is_beside_out(out, name, &[cache::SUFFIX])
+        });
+        beside_out || self.cache.as_deref() == Some(dir.join(name).as_path())
+    }
+
+    /// Whether `path` is one of ours (for paths given on the command line).
+    fn owns_path(&self, path: &Path) -> bool {
+        let (Some(name), Some(parent)) = (path.file_name(), path.parent()) else {
+            return false;
+        };
+        let parent = if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        };
+        fs::canonicalize(parent).is_ok_and(|dir| self.owns(&dir, &name.to_string_lossy()))
+    }
+}
+
+/// [`collect_inputs`] without the run's own files.
+pub fn collect_inputs_except(
+    inputs: &[PathBuf],
+    own: &OwnFiles,
+) -> (Vec<InputFile>, Vec<InputProblem>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let mut seen_dirs = HashSet::new();
     for input in inputs {
-        walk(input, &mut seen_dirs, &mut files, &mut problems, true);
+        if own.owns_path(input) {
+            problems.push(InputProblem {
+                display: input.to_string_lossy().into_owned(),
+                message: "is planfacts' own output (--out, its cache or lock); skipped".into(),
+            });
+            continue;
+        }
+        walk(input, &mut seen_dirs, &mut files, &mut problems, true, own);
     }
     files.sort();
     files.dedup_by(|a, b| a.path == b.path);
@@ -58,6 +128,7 @@ fn walk(
     files: &mut Vec<InputFile>,
     problems: &mut Vec<InputProblem>,
     explicit: bool,
+    own: &OwnFiles,
 ) {
     let display = path.to_string_lossy().into_owned();
     if hidden(path) && !explicit {
@@ -75,7 +146,7 @@ fn walk(
     };
     if meta.is_dir() {
         let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        if !seen_dirs.insert(canonical) {
+        if !seen_dirs.insert(canonical.clone()) {
             problems.push(InputProblem {
                 display,
                 message: "folder already visited (symlink loop or repeated input); skipped".into(),
@@ -97,6 +168,9 @@ fn walk(
         let mut children: Vec<(PathBuf, bool)> = entries
             .filter_map(|e| {
                 let e = e.ok()?;
+                if own.owns(&canonical, &e.file_name().to_string_lossy()) {
+                    return None;
+                }
                 let plain_file = e.file_type().is_ok_and(|t| t.is_file());
                 Some((e.path(), plain_file))
             })
@@ -104,7 +178,7 @@ fn walk(
         children.sort();
         for (child, plain_file) in children {
             if !plain_file {
-                walk(&child, seen_dirs, files, problems, false);
+                walk(&child, seen_dirs, files, problems, false, own);
             } else if !hidden(&child) {
                 files.push(InputFile {
                     display: child.to_string_lossy().into_owned(),
@@ -349,7 +423,18 @@ impl Unit {
         }
     }
 
-    /// What a batch's cache key must cover for this input.
+    /// Names this input and its bytes: equal from night to night exactly
+    /// when the document is unchanged (see `batch`).
+    fn signature(&self) -> u64 {
+        let parts: Vec<&[u8]> = self
+            .key_parts()
+            .into_iter()
+            .flat_map(|p| [p.as_bytes(), b"\0"])
+            .collect();
+        cache::hash64(&parts)
+    }
+
+    /// What a part's cache key must cover for this input.
     fn key_parts(&self) -> Vec<&str> {
         let mut parts = vec![self.file.display.as_str()];
         match (&self.content, &self.unreadable) {
@@ -389,9 +474,10 @@ fn merge_duplicates(units: Vec<Unit>) -> Vec<Unit> {
     kept
 }
 
-/// One unit parsed (or loaded from the document cache).
+/// One unit parsed (or loaded from the document cache), and checked.
 struct Parsed {
     out: DocOutput,
+    findings: Vec<Finding>,
     seen: Vec<Seen>,
     /// Parsed this run rather than loaded.
     reparsed: bool,
@@ -400,15 +486,42 @@ struct Parsed {
     problem: Option<String>,
 }
 
+impl Parsed {
+    /// `out` with its findings under `config`, checked now.
+    fn checked(out: DocOutput, config: &Config) -> (DocOutput, Vec<Finding>) {
+        let findings = out.document.as_ref().map_or_else(Vec::new, |doc| {
+            check_one(
+                &DocFacts {
+                    doc_id: &doc.doc_id,
+                    measures: &out.measures,
+                    dates: &out.dates,
+                    cells: &out.cells,
+                },
+                config,
+            )
+        });
+        (out, findings)
+    }
+}
+
+/// What the findings kept in a document entry were made under.
+fn checks_fingerprint(config: &Config) -> String {
+    format!("{config:?}")
+}
+
 fn parse_unit(unit: &Unit, options: &RunOptions, cache: Option<&Cache>) -> Parsed {
     let mut parsed = match (&unit.unreadable, &unit.content) {
-        (Some(failed), _) => Parsed {
-            out: failed.clone(),
-            seen: Vec::new(),
-            reparsed: false,
-            keep: true,
-            problem: None,
-        },
+        (Some(failed), _) => {
+            let (out, findings) = Parsed::checked(failed.clone(), &options.config);
+            Parsed {
+                out,
+                findings,
+                seen: Vec::new(),
+                reparsed: false,
+                keep: true,
+                problem: None,
+            }
+        }
         (None, content) => parse_readable(unit, content.as_deref(), options, cache),
     };
     if let Some(doc) = parsed.out.document.as_mut() {
@@ -434,6 +547,10 @@ fn parse_unit(unit: &Unit, options: &RunOptions, cache: Option<&Cache>) -> Parse
     parsed
 }
 
+/// Parse (or load) and check one readable input. A document's checks look
+/// at that document alone, so its findings are kept in its cache entry
+/// with the settings they were made under: an unchanged document is not
+/// checked again while the settings stay.
 fn parse_readable(
     unit: &Unit,
     content: Option<&str>,
@@ -454,14 +571,31 @@ fn parse_readable(
         }],
         _ => Vec::new(),
     };
+    let checks = checks_fingerprint(&options.config);
+    // Keep `out` and its findings under the document's key.
+    let store = |out: &DocOutput, findings: &[Finding]| match (cache, &key) {
+        (Some(cache), Some(key)) => cache
+            .store(key, out, &checks, findings)
+            .err()
+            .map(|e| format!("cache not updated: {e}")),
+        _ => None,
+    };
     if let (Some(cache), Some(key)) = (cache, &key) {
-        if let Some(out) = cache.load(key) {
+        if let Some(entry) = cache.load(key) {
+            let (out, findings, problem) = if entry.checked_with == checks {
+                (entry.out, entry.findings, None)
+            } else {
+                let (out, findings) = Parsed::checked(entry.out, &options.config);
+                let problem = store(&out, &findings);
+                (out, findings, problem)
+            };
             return Parsed {
                 out,
+                findings,
                 seen: seen(false),
                 reparsed: false,
                 keep: true,
-                problem: None,
+                problem,
             };
         }
     }
@@ -469,21 +603,25 @@ fn parse_readable(
     let bytes = match read_input(&unit.file, options.max_doc_bytes) {
         Ok(bytes) => bytes,
         Err(failed) => {
+            let (out, findings) = Parsed::checked(*failed, &options.config);
             return Parsed {
-                out: *failed,
+                out,
+                findings,
                 seen: Vec::new(),
                 reparsed: true,
                 keep: false,
                 problem: None,
-            }
+            };
         }
     };
     if content.is_some_and(|c| c != cache::content_hash(&bytes)) {
         // Changed while we ran: what we parse now is not what we hashed.
         let out = process_bytes(&unit.file, &bytes, options.max_doc_seconds)
             .unwrap_or_else(|over| *over.0);
+        let (out, findings) = Parsed::checked(out, &options.config);
         return Parsed {
             out,
+            findings,
             seen: Vec::new(),
             reparsed: true,
             keep: false,
@@ -492,15 +630,11 @@ fn parse_readable(
     }
     match process_bytes(&unit.file, &bytes, options.max_doc_seconds) {
         Ok(out) => {
-            let problem = match (cache, &key) {
-                (Some(cache), Some(key)) => cache
-                    .store(key, &out)
-                    .err()
-                    .map(|e| format!("cache not updated: {e}")),
-                _ => None,
-            };
+            let (out, findings) = Parsed::checked(out, &options.config);
+            let problem = store(&out, &findings);
             Parsed {
                 out,
+                findings,
                 seen: seen(true),
                 reparsed: true,
                 keep: true,
@@ -508,13 +642,17 @@ fn parse_readable(
             }
         }
         // A faster night may finish it: not kept.
-        Err(over) => Parsed {
-            out: *over.0,
-            seen: seen(true),
-            reparsed: true,
-            keep: false,
-            problem: None,
-        },
+        Err(over) => {
+            let (out, findings) = Parsed::checked(*over.0, &options.config);
+            Parsed {
+                out,
+                findings,
+                seen: seen(true),
+                reparsed: true,
+                keep: false,
+                problem: None,
+            }
+        }
     }
 }
 
@@ -571,57 +709,35 @@ pub fn check_all(data: &Datasets, config: &Config) -> Vec<Finding> {
         .collect()
 }
 
-/// One batch of documents, ready for the output files.
+/// One part of `out/`, written or carried over, with what the report, the
+/// summary and the cache need of it.
 struct Built {
-    /// The batch's cache key, when the batch is in the cache (a batch with
-    /// a document cut short by the time limit is not: a later night may
-    /// finish it, so such a night is never "nothing changed" either).
-    key: Option<String>,
-    entry: BatchEntry,
+    key: String,
+    /// The part's documents, as the next night's plan needs them.
+    sigs: Vec<u64>,
+    entry: PartEntry,
+    /// The entry is in the cache (a part with a document cut short by the
+    /// time limit is not: a later night may finish it, so such a night is
+    /// never "nothing changed" either).
+    cached: bool,
     seen: Vec<Seen>,
     reparsed: usize,
     problems: Vec<String>,
 }
 
-/// Where built batches go, in order: the output files, and what the
-/// report, the summary and the cache index need of them.
-struct Sink {
-    writer: write::OutWriter,
-    documents: Vec<Document>,
-    findings: Vec<Finding>,
-    measures: u64,
-    dates: u64,
-    reparsed: usize,
-    seen: Vec<Seen>,
-    live_batches: Vec<String>,
-    cache_problems: Vec<String>,
+/// What the run's settings add to every part's key: a part's bytes depend
+/// on the check settings, the CSV BOM and the data contract too.
+fn run_fingerprint(options: &RunOptions) -> String {
+    format!(
+        "{:?} bom={} schema={}",
+        options.config,
+        options.write.csv_bom,
+        crate::schema::SCHEMA_VERSION
+    )
 }
 
-impl Sink {
-    fn take_all(&mut self, built: Vec<Result<Built>>) -> Result<()> {
-        for b in built {
-            let b = b?;
-            self.writer.append(&b.entry.encoded, &b.entry.findings)?;
-            self.measures += b.entry.measures;
-            self.dates += b.entry.dates;
-            self.reparsed += b.reparsed;
-            self.documents.extend(b.entry.documents);
-            self.findings.extend(b.entry.findings);
-            self.seen.extend(b.seen);
-            self.live_batches.extend(b.key);
-            self.cache_problems.extend(b.problems);
-        }
-        Ok(())
-    }
-}
-
-/// What a batch's cache entry depends on besides its inputs.
-fn run_fingerprint(config: &Config) -> String {
-    format!("{config:?}")
-}
-
-/// The cache key of the batch `units`.
-fn batch_key(units: &[Unit], fingerprint: &str) -> String {
+/// The key of the part made of `units`: everything its files depend on.
+fn part_key(units: &[&Unit], fingerprint: &str) -> String {
     let mut parts = vec![fingerprint];
     for unit in units {
         parts.extend(unit.key_parts());
@@ -631,8 +747,13 @@ fn batch_key(units: &[Unit], fingerprint: &str) -> String {
     Cache::batch_key(&parts)
 }
 
+/// A part's file names take the first 16 hex digits of its key.
+fn part_id(key: &str) -> &str {
+    key.get(..16).unwrap_or(key)
+}
+
 /// The inputs of `units` as the cache index records them, none parsed.
-fn seen_unparsed(units: &[Unit]) -> Vec<Seen> {
+fn seen_unparsed(units: &[&Unit]) -> Vec<Seen> {
     let mut seen = Vec::new();
     for unit in units {
         if let Some(content) = &unit.content {
@@ -655,27 +776,76 @@ fn seen_unparsed(units: &[Unit]) -> Vec<Seen> {
     seen
 }
 
-fn build_batch(
-    units: &[Unit],
-    key: Option<&String>,
+/// What the last cached run left, for carrying its parts over.
+struct Previous {
+    last: LastRun,
+    /// Each file of the last run's `out/`: bytes and modification time.
+    files: FxHashMap<String, (u64, u128)>,
+}
+
+impl Previous {
+    fn of(cache: Option<&Cache>) -> Option<Previous> {
+        let last = cache?.last_run()?;
+        let files = last
+            .files
+            .iter()
+            .map(|(name, bytes, mtime)| (name.clone(), (*bytes, *mtime)))
+            .collect();
+        Some(Previous { last, files })
+    }
+
+    /// The entry of part `key` when `out` still holds its files as the last
+    /// run left them (same size and modification time: a link keeps both,
+    /// any rewrite changes the time).
+    fn carriable(&self, out: &Path, cache: &Cache, key: &str) -> Option<PartEntry> {
+        if !self.last.parts.iter().any(|p| p.key == key) {
+            return None;
+        }
+        let entry = cache.load_part(key)?;
+        let intact = entry.files.files().all(|(name, digest)| {
+            let on_disk = fs::metadata(out.join(&name))
+                .ok()
+                .map(|m| (m.len(), cache::mtime_ns(&m)));
+            on_disk.is_some_and(|(bytes, mtime)| {
+                bytes == digest.bytes && self.files.get(&name) == Some(&(bytes, mtime))
+            })
+        });
+        intact.then_some(entry)
+    }
+}
+
+/// Everything one part needs to be carried or built.
+struct PartJob<'a> {
+    units: Vec<&'a Unit>,
+    sigs: Vec<u64>,
+    key: String,
+}
+
+fn carry_or_build(
+    job: &PartJob<'_>,
+    writer: &write::OutWriter,
+    previous: Option<&Previous>,
     options: &RunOptions,
     cache: Option<&Cache>,
     bar: &ProgressBar,
 ) -> Result<Built> {
-    let key = key.cloned();
-    if let (Some(cache), Some(key)) = (cache, &key) {
-        if let Some(entry) = cache.load_batch(key) {
-            bar.inc(units.len() as u64);
+    if let (Some(previous), Some(cache)) = (previous, cache) {
+        if let Some(entry) = previous.carriable(&options.out, cache, &job.key) {
+            writer.carry_part(&entry.files)?;
+            bar.inc(job.units.len() as u64);
             return Ok(Built {
-                key: Some(key.clone()),
+                key: job.key.clone(),
+                sigs: job.sigs.clone(),
                 entry,
-                seen: seen_unparsed(units),
+                cached: true,
+                seen: seen_unparsed(&job.units),
                 reparsed: 0,
                 problems: Vec::new(),
             });
         }
     }
-    let parsed: Vec<Parsed> = units
+    let parsed: Vec<Parsed> = job
+        .units
         .par_iter()
         .map(|unit| {
             let parsed = parse_unit(unit, options, cache);
@@ -685,46 +855,44 @@ fn build_batch(
         .collect();
     let mut data = Datasets::default();
     let mut built = Built {
-        key: None,
-        entry: BatchEntry::default(),
+        key: job.key.clone(),
+        sigs: job.sigs.clone(),
+        entry: PartEntry {
+            files: PartFiles {
+                id: String::new(),
+                csv: Vec::new(),
+                parquet: Vec::new(),
+            },
+            documents: Vec::new(),
+            findings: Vec::new(),
+            measures: 0,
+            dates: 0,
+        },
+        cached: false,
         seen: Vec::new(),
         reparsed: 0,
         problems: Vec::new(),
     };
     let mut keep = true;
     for p in parsed {
-        if let Some(doc) = &p.out.document {
-            data.findings.extend(check_one(
-                &DocFacts {
-                    doc_id: &doc.doc_id,
-                    measures: &p.out.measures,
-                    dates: &p.out.dates,
-                    cells: &p.out.cells,
-                },
-                &options.config,
-            ));
-        }
+        data.findings.extend(p.findings);
         keep &= p.keep;
         built.reparsed += usize::from(p.reparsed);
         built.seen.extend(p.seen);
         built.problems.extend(p.problem);
         data.push(p.out);
     }
-    built.entry = BatchEntry {
-        encoded: write::encode_batch(&data)?,
+    let files = writer.write_part(part_id(&job.key), &write::encode_part(&data)?)?;
+    built.entry = PartEntry {
+        files,
         measures: data.measures.len() as u64,
         dates: data.dates.len() as u64,
         documents: data.documents,
         findings: data.findings,
     };
-    if let (Some(cache), Some(key), true) = (cache, key, keep) {
-        match cache.store_batch(&key, &built.entry) {
-            Ok(stored) => {
-                // Copied into out/ from the cache file by the kernel, and
-                // not held in memory meanwhile.
-                built.entry.encoded.csv = stored;
-                built.key = Some(key);
-            }
+    if let (Some(cache), true) = (cache, keep) {
+        match cache.store_part(&job.key, &built.entry) {
+            Ok(()) => built.cached = true,
             Err(e) => built.problems.push(format!("cache not updated: {e}")),
         }
     }
@@ -764,53 +932,53 @@ fn summarize(
     }
 }
 
-/// A quiet night: when every batch is the one the last cached run wrote
-/// (same inputs, same settings) and `out/` still holds exactly the files it
-/// left there (names, sizes, modification times), the datasets would come
-/// out byte for byte the same, so `out/` is kept as it is. `None`: write.
+/// A quiet night: when every part is the one the last cached run wrote
+/// (same inputs, same settings, in the cache) and `out/` still holds
+/// exactly the files it left there (paths, sizes, modification times),
+/// the datasets would come out byte for byte the same, so `out/` is kept
+/// as it is. `None`: write.
 fn keep_out(
     options: &RunOptions,
     cache: Option<&Cache>,
-    batches: &[&[Unit]],
-    keys: &[Option<String>],
+    previous: Option<&Previous>,
+    jobs: &[PartJob<'_>],
     problems: &[InputProblem],
 ) -> Option<RunSummary> {
-    let cache = cache?;
-    let last = cache.last_run()?;
-    let keys: Option<Vec<&String>> = keys.iter().map(Option::as_ref).collect();
-    let same = keys?.into_iter().eq(last.batches.iter());
-    if !same
-        || last.csv_bom != options.write.csv_bom
-        || LastRun::files_of(&options.out).ok()? != last.files
-    {
+    let (cache, last) = (cache?, &previous?.last);
+    let same = jobs.len() == last.parts.len()
+        && jobs
+            .iter()
+            .zip(&last.parts)
+            .all(|(job, part)| part.cached && job.key == part.key);
+    if !same || LastRun::files_of(&options.out).ok()? != last.files {
         return None;
     }
-    let seen: Vec<Seen> = batches.iter().flat_map(|u| seen_unparsed(u)).collect();
-    let mut summary = RunSummary {
+    let seen: Vec<Seen> = jobs.iter().flat_map(|j| seen_unparsed(&j.units)).collect();
+    Some(RunSummary {
         documents: last.documents,
         failed: last.failed,
         partial: last.partial,
         measures: last.measures,
         dates: last.dates,
-        findings: last.findings.into_iter().collect(),
+        findings: last.findings.iter().copied().collect(),
         input_problems: problems
             .iter()
             .map(|p| format!("{}: {}", p.display, p.message))
             .collect(),
-        changes: None,
+        // Same parts, same inputs: the cache index already says so.
+        changes: Some(cache.compare(&seen)),
         out_kept: true,
-    };
-    // Same batches, same inputs: the cache index already says so.
-    summary.changes = Some(cache.compare(&seen));
-    Some(summary)
+    })
 }
 
-/// The whole nightly job: read and hash every input, cut the documents into
-/// batches, build each batch (from the cache when its inputs are unchanged)
-/// a few at a time, and stream them into the new `out/`.
+/// The whole nightly job: read and hash every input, plan the parts (by
+/// arrival, from the last run's), carry over each part whose documents
+/// did not change and build the others a few at a time, then swap the new
+/// `out/` in.
 pub fn run(options: &RunOptions) -> Result<RunSummary> {
     let _lock = write::lock_out(&options.out)?;
-    let (mut files, mut problems) = collect_inputs(&options.inputs);
+    let own = OwnFiles::of(options)?;
+    let (mut files, mut problems) = collect_inputs_except(&options.inputs, &own);
     if let Some(shard) = options.shard {
         files.retain(|f| shard.owns(&f.display));
     }
@@ -825,13 +993,37 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
         )));
     }
     let cache = options.cache.as_deref().map(Cache::open);
+    let previous = Previous::of(cache.as_ref());
     let now = SystemTime::now();
     let units: Vec<Unit> = files
         .par_iter()
         .map(|f| Unit::read(f, options.max_doc_bytes, cache.as_ref(), now))
         .collect();
     let units = merge_duplicates(units);
-    let plan = batch::plan(units.iter().map(|u| (u.file.display.as_str(), u.bytes)));
+    let docs: Vec<batch::Doc> = units
+        .iter()
+        .map(|u| batch::Doc {
+            sig: u.signature(),
+            bytes: u.bytes,
+        })
+        .collect();
+    let history: Vec<Vec<u64>> = previous
+        .as_ref()
+        .map(|p| p.last.parts.iter().map(|part| part.docs.clone()).collect())
+        .unwrap_or_default();
+    let fingerprint = run_fingerprint(options);
+    let jobs: Vec<PartJob<'_>> = batch::plan(&docs, &history)
+        .into_iter()
+        .map(|members| {
+            let units: Vec<&Unit> = members.iter().filter_map(|&i| units.get(i)).collect();
+            let sigs = members
+                .iter()
+                .filter_map(|&i| docs.get(i).map(|d| d.sig))
+                .collect();
+            let key = part_key(&units, &fingerprint);
+            PartJob { units, sigs, key }
+        })
+        .collect();
 
     let bar = if options.progress && std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(units.len() as u64);
@@ -844,81 +1036,80 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
     } else {
         ProgressBar::hidden()
     };
-    let fingerprint = run_fingerprint(&options.config);
-    let ranges: Vec<&[Unit]> = plan
-        .iter()
-        .map(|r| units.get(r.clone()).unwrap_or(&[]))
-        .collect();
-    let keys: Vec<Option<String>> = ranges
-        .iter()
-        .map(|units| cache.as_ref().map(|_| batch_key(units, &fingerprint)))
-        .collect();
-    if let Some(summary) = keep_out(options, cache.as_ref(), &ranges, &keys, &problems) {
+    if let Some(summary) = keep_out(options, cache.as_ref(), previous.as_ref(), &jobs, &problems) {
         bar.finish_and_clear();
         return Ok(summary);
     }
-    let mut sink = Sink {
-        writer: write::OutWriter::begin(&options.out, &options.write)?,
-        documents: Vec::new(),
-        findings: Vec::new(),
-        measures: 0,
-        dates: 0,
-        reparsed: 0,
-        seen: Vec::new(),
-        live_batches: Vec::new(),
-        cache_problems: Vec::new(),
-    };
-    // A few batches at a time, in parallel (documents within a batch are
+    let writer = write::OutWriter::begin(&options.out, &options.write)?;
+    // A few parts at a time, in parallel (documents within a part are
     // parallel too): enough to keep every thread busy, few enough that
-    // memory stays a handful of batches. One window is written out while
-    // the next is built.
+    // memory stays a handful of parts.
     let window = 2 * rayon::current_num_threads().max(1);
-    let work: Vec<(&[Unit], Option<&String>)> = ranges
-        .iter()
-        .zip(&keys)
-        .map(|(units, key)| (*units, key.as_ref()))
-        .collect();
-    let build = |group: &[(&[Unit], Option<&String>)]| -> Vec<Result<Built>> {
-        group
+    let mut built = Vec::with_capacity(jobs.len());
+    for group in jobs.chunks(window) {
+        let done: Vec<Result<Built>> = group
             .par_iter()
-            .map(|(units, key)| build_batch(units, *key, options, cache.as_ref(), &bar))
-            .collect()
-    };
-    let mut pending: Vec<Result<Built>> = Vec::new();
-    for group in work.chunks(window) {
-        let ready = std::mem::take(&mut pending);
-        let (written, built) = rayon::join(|| sink.take_all(ready), || build(group));
-        written?;
-        pending = built;
+            .map(|job| {
+                carry_or_build(
+                    job,
+                    &writer,
+                    previous.as_ref(),
+                    options,
+                    cache.as_ref(),
+                    &bar,
+                )
+            })
+            .collect();
+        for b in done {
+            built.push(b?);
+        }
     }
-    sink.take_all(pending)?;
     bar.finish_and_clear();
-    let Sink {
-        writer,
-        documents,
-        findings,
-        measures,
-        dates,
-        reparsed,
-        seen,
-        live_batches,
-        cache_problems,
-    } = sink;
-    if let Some(dir) = options.cache.as_deref() {
-        problems.extend(cache_problems.into_iter().map(|message| InputProblem {
-            display: dir.to_string_lossy().into_owned(),
-            message,
-        }));
+    let mut documents = Vec::new();
+    let mut findings = Vec::new();
+    let (mut measures, mut dates, mut reparsed) = (0, 0, 0);
+    let mut seen = Vec::new();
+    let mut part_files = Vec::with_capacity(built.len());
+    let mut records = Vec::with_capacity(built.len());
+    for b in built {
+        measures += b.entry.measures;
+        dates += b.entry.dates;
+        reparsed += b.reparsed;
+        documents.extend(b.entry.documents);
+        findings.extend(b.entry.findings);
+        seen.extend(b.seen);
+        part_files.push(b.entry.files);
+        records.push(PartRecord {
+            key: b.key,
+            docs: b.sigs,
+            cached: b.cached,
+        });
+        if let Some(dir) = options.cache.as_deref() {
+            problems.extend(b.problems.into_iter().map(|message| InputProblem {
+                display: dir.to_string_lossy().into_owned(),
+                message,
+            }));
+        }
     }
-    let report = report::render(&documents, &findings);
-    let retired = writer.finish(&report)?;
+    write::check_finding_ids(&findings)?;
+    // The report reads in path order, whatever order the parts arrived in.
+    let mut by_path: Vec<&Document> = documents.iter().collect();
+    by_path.sort_by(|a, b| a.source_path.cmp(&b.source_path));
+    let by_path: Vec<Document> = by_path.into_iter().cloned().collect();
+    let report = report::render(&by_path, &findings);
+    let retired = writer.finish(&part_files, &report)?;
     let mut summary = summarize(&documents, &findings, measures, dates, &problems);
     if let (Some(cache), Some(dir)) = (cache, options.cache.as_deref()) {
+        let live: Vec<String> = records
+            .iter()
+            .filter(|r| r.cached)
+            .map(|r| r.key.clone())
+            .collect();
         let recorded = LastRun::files_of(&options.out)
             .map_err(|e| Error::io(&options.out, e))
             .and_then(|files| {
                 cache.record_run(&LastRun {
-                    batches: live_batches.clone(),
+                    parts: records,
                     csv_bom: options.write.csv_bom,
                     files,
                     documents: summary.documents,
@@ -934,7 +1125,7 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
                 .input_problems
                 .push(format!("{}: last run not recorded: {e}", dir.display()));
         }
-        match cache.finish(&seen, &live_batches) {
+        match cache.finish(&seen, &live) {
             Ok(mut stats) => {
                 stats.reparsed = reparsed;
                 summary.changes = Some(stats);

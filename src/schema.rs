@@ -17,6 +17,10 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 
 /// Dataset names, in the order they are written and listed.
+/// The data contract's version (SPEC.md): 2 made each dataset a folder of
+/// part files.
+pub const SCHEMA_VERSION: u32 = 2;
+
 pub const DATASETS: [&str; 6] = [
     "documents",
     "blocks",

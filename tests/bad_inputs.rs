@@ -80,7 +80,11 @@ impl Case {
         let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
         assert_eq!(o.status.code(), Some(0), "planfacts failed:\n{stderr}");
         let data = read_out(&self.out).expect("out/ reads back");
-        let documents_csv = fs::read_to_string(self.out.join("documents.csv")).expect("csv");
+        let documents_csv = planfacts::write::part_files(&self.out, "documents", "csv")
+            .expect("parts")
+            .iter()
+            .map(|p| fs::read_to_string(p).expect("csv"))
+            .collect();
         Run {
             stderr,
             data,

@@ -1,5 +1,6 @@
 //! The command line as a user meets it: determinism, exit codes, `check`,
-//! `probe`, and the configuration file.
+//! `export`, shards as separate processes, `probe`, and the configuration
+//! file.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -16,19 +17,31 @@ fn seeds() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
 }
 
+/// Every file below `dir` as (path inside it, bytes), sorted.
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .expect("out dir")
-        .flatten()
-        .map(|e| {
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).expect("file"),
-            )
-        })
-        .collect();
+    let mut v = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).expect("out dir").flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                let name = path.strip_prefix(dir).expect("inside").to_string_lossy();
+                v.push((name.into_owned(), std::fs::read(&path).expect("file")));
+            }
+        }
+    }
     v.sort();
     v
+}
+
+/// One dataset of `out` (inside `dir`) as one CSV file, through `planfacts export`.
+fn export_csv(dir: &Path, out: &str, dataset: &str) -> String {
+    let file = format!("{dataset}-export.csv");
+    let o = planfacts(&["export", dataset, "--csv", &file, "--out", out], dir);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::read_to_string(dir.join(file)).expect("exported")
 }
 
 #[test]
@@ -46,16 +59,25 @@ fn two_runs_write_byte_identical_datasets() {
     let a = files(&tmp.path().join("a"));
     let b = files(&tmp.path().join("b"));
     let names: Vec<&str> = a.iter().map(|(n, _)| n.as_str()).collect();
-    for want in [
-        "documents.parquet",
-        "blocks.csv",
-        "cells.parquet",
-        "measures.csv",
-        "dates.parquet",
-        "findings.csv",
-        "datapackage.json",
-        "report.md",
+    for dataset in [
+        "documents",
+        "blocks",
+        "cells",
+        "measures",
+        "dates",
+        "findings",
     ] {
+        for (prefix, ext) in [("part-", ".parquet"), ("_part-", ".csv")] {
+            let want = format!("{dataset}/{prefix}");
+            assert!(
+                names
+                    .iter()
+                    .any(|n| n.starts_with(&want) && n.ends_with(ext)),
+                "{want}*{ext} missing: {names:?}"
+            );
+        }
+    }
+    for want in ["datapackage.json", "report.md"] {
         assert!(names.contains(&want), "{want} missing: {names:?}");
     }
     assert_eq!(a, b, "the two runs differ");
@@ -98,7 +120,7 @@ fn fail_on_sets_the_exit_code_and_check_reruns_without_parsing() {
         tmp.path(),
     );
     assert_eq!(o.status.code(), Some(1));
-    let before = std::fs::read(tmp.path().join("out/findings.csv")).expect("findings");
+    let before = export_csv(tmp.path(), "out", "findings");
     // Switching the only firing check off through planfacts.toml empties the findings.
     std::fs::write(
         tmp.path().join("planfacts.toml"),
@@ -112,21 +134,92 @@ fn fail_on_sets_the_exit_code_and_check_reruns_without_parsing() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let after = std::fs::read_to_string(tmp.path().join("out/findings.csv")).expect("findings");
-    assert_ne!(before, after.as_bytes());
+    let after = export_csv(tmp.path(), "out", "findings");
+    assert_ne!(before, after);
     assert_eq!(
         after.lines().count(),
         1,
         "only the header row should remain: {after}"
     );
     // The other datasets are unchanged by `check`.
-    assert!(
-        std::fs::read_to_string(tmp.path().join("out/measures.csv"))
-            .expect("measures")
-            .lines()
-            .count()
-            > 100
+    assert!(export_csv(tmp.path(), "out", "measures").lines().count() > 100);
+}
+
+#[test]
+fn export_writes_one_file_and_refuses_what_it_cannot() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let seeds = seeds();
+    let o = planfacts(
+        &["run", &seeds.to_string_lossy(), "--out", "out", "--quiet"],
+        tmp.path(),
     );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = planfacts(
+        &["export", "documents", "--csv", "d.csv", "--csv-bom"],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read(tmp.path().join("d.csv")).expect("csv");
+    assert!(text.starts_with(b"\xEF\xBB\xBFdoc_id,source_path,"));
+    assert_eq!(
+        text.iter().filter(|&&b| b == b'\n').count(),
+        6,
+        "header and five seeds"
+    );
+    let o = planfacts(
+        &["export", "measures", "--parquet", "m.parquet"],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read(tmp.path().join("m.parquet"))
+        .expect("parquet")
+        .starts_with(b"PAR1"));
+    // Neither or both destinations, or an unknown dataset: usage errors.
+    for args in [
+        &["export", "measures"][..],
+        &["export", "measures", "--csv", "a", "--parquet", "b"],
+        &["export", "nope", "--csv", "x.csv"],
+    ] {
+        let o = planfacts(args, tmp.path());
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+    }
+    assert!(!tmp.path().join("x.csv").exists());
+}
+
+#[test]
+fn two_shard_processes_write_one_dataset_under_one_folder() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let seeds = seeds();
+    let seeds = seeds.to_string_lossy();
+    let children: Vec<_> = (0..2)
+        .map(|i| {
+            Command::new(env!("CARGO_BIN_EXE_planfacts"))
+                .args(["run", &seeds, "--quiet", "--shard", &format!("{i}/2")])
+                .args(["--out", &format!("parts/shard={i}")])
+                .current_dir(tmp.path())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().expect("wait").success());
+    }
+    // Together the shards hold each seed once.
+    let mut documents = Vec::new();
+    for i in 0..2 {
+        let text = export_csv(tmp.path(), &format!("parts/shard={i}"), "documents");
+        documents.extend(text.lines().skip(1).map(str::to_string));
+    }
+    assert_eq!(documents.len(), 5, "{documents:?}");
+    let parts = files(&tmp.path().join("parts"));
+    let measures: Vec<&str> = parts
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .filter(|n| n.contains("/measures/part-") && n.ends_with(".parquet"))
+        .collect();
+    assert!(measures.len() >= 2, "{measures:?}");
+    assert!(measures.iter().any(|n| n.starts_with("shard=0/")));
+    assert!(measures.iter().any(|n| n.starts_with("shard=1/")));
 }
 
 #[test]

@@ -1,11 +1,13 @@
 //! Nightly incremental runs, sharding and the synthetic corpus end to end:
-//! a run that reuses cached documents writes the same bytes as a full
-//! rebuild; shards split the inputs without overlap; generated documents
-//! yield no error findings unless an inconsistency was injected, and every
-//! injected one is found at its line.
+//! a run that carries unchanged parts over holds the same rows as a full
+//! rebuild and leaves the parts it did not need to touch as they were;
+//! shards split the inputs without overlap; the run never reads its own
+//! output; generated documents yield no error findings unless an
+//! inconsistency was injected, and every injected one is found at its line.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use planfacts::cache::{self, ChangeStats};
@@ -14,6 +16,7 @@ use planfacts::generate::{self, GenOptions};
 use planfacts::model::Severity;
 use planfacts::pipeline;
 use planfacts::run::{self, RunOptions, RunSummary, Shard};
+use planfacts::schema::DATASETS;
 use planfacts::write::{self, WriteOptions};
 
 fn options(inputs: &Path, out: &Path, cache: bool, shard: Option<Shard>) -> RunOptions {
@@ -30,37 +33,119 @@ fn options(inputs: &Path, out: &Path, cache: bool, shard: Option<Shard>) -> RunO
     }
 }
 
-/// Every file of an output folder, by name.
+/// Every file below an output folder, by path inside it.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
+    let mut all = BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                let name = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                all.insert(name, fs::read(&path).unwrap());
+            }
+        }
+    }
+    all
+}
+
+/// The inode of every part file below an output folder, by path inside it.
+fn inodes(dir: &Path) -> BTreeMap<String, u64> {
+    let mut all = BTreeMap::new();
+    for dataset in DATASETS {
+        for ext in ["csv", "parquet"] {
+            for path in write::part_files(dir, dataset, ext).unwrap() {
+                let name = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                all.insert(name, fs::metadata(&path).unwrap().ino());
+            }
+        }
+    }
+    all
+}
+
+/// Every dataset's rows (read from the Parquet parts), each as JSON, sorted.
+fn sorted_rows(out: &Path) -> BTreeMap<&'static str, Vec<String>> {
+    fn sorted<T: serde::Serialize>(rows: &[T]) -> Vec<String> {
+        let mut rows: Vec<String> = rows
+            .iter()
+            .map(|r| serde_json::to_string(r).unwrap())
+            .collect();
+        rows.sort();
+        rows
+    }
+    let data = write::read_out(out).unwrap();
+    BTreeMap::from([
+        ("documents", sorted(&data.documents)),
+        ("blocks", sorted(&data.blocks)),
+        ("cells", sorted(&data.cells)),
+        ("measures", sorted(&data.measures)),
+        ("dates", sorted(&data.dates)),
+        ("findings", sorted(&data.findings)),
+    ])
+}
+
+/// The CSV parts of every dataset hold the same rows as its Parquet parts
+/// (line counts; the CSV text itself is tested in `write`).
+fn csv_rows_match_parquet(out: &Path) {
+    let data = write::read_out(out).unwrap();
+    let count = |name: &str| -> usize {
+        write::part_files(out, name, "csv")
+            .unwrap()
+            .iter()
+            .map(|p| {
+                let text = fs::read_to_string(p).unwrap();
+                // Quoted fields may hold newlines: count records, not lines.
+                text.split('\n')
+                    .scan(false, |open, line| {
+                        let starts = !*open;
+                        if line.matches('"').count() % 2 == 1 {
+                            *open = !*open;
+                        }
+                        Some(starts && !line.is_empty())
+                    })
+                    .filter(|&s| s)
+                    .count()
+                    - 1
+            })
+            .sum()
+    };
+    assert_eq!(count("documents"), data.documents.len());
+    assert_eq!(count("measures"), data.measures.len());
+    assert_eq!(count("findings"), data.findings.len());
+}
+
+/// An incremental run holds the rows of a full rebuild, dataset by dataset,
+/// and the same report.
+fn assert_same_rows(incremental: &Path, full: &Path) {
+    let (a, b) = (sorted_rows(incremental), sorted_rows(full));
+    for name in DATASETS {
+        assert!(
+            a[name] == b[name],
+            "{name} differs between the incremental run and the full rebuild ({} and {} rows)",
+            a[name].len(),
+            b[name].len()
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(incremental.join("report.md")).unwrap(),
+        fs::read_to_string(full.join("report.md")).unwrap()
+    );
+    csv_rows_match_parquet(incremental);
 }
 
 /// A generated corpus in `<dir>/corpus`.
 fn corpus(dir: &Path, docs: usize, seed: u64, inject: usize) -> generate::CorpusSummary {
     generate::write_corpus(&dir.join("corpus"), &GenOptions { docs, seed, inject }).unwrap()
-}
-
-/// The incremental run's files are the full rebuild's, byte for byte.
-fn assert_same_files(incremental: &BTreeMap<String, Vec<u8>>, full: &BTreeMap<String, Vec<u8>>) {
-    assert_eq!(
-        incremental.keys().collect::<Vec<_>>(),
-        full.keys().collect::<Vec<_>>()
-    );
-    for (name, bytes) in incremental {
-        assert!(
-            bytes == &full[name],
-            "{name} differs between the incremental run and the full rebuild"
-        );
-    }
 }
 
 fn write_doc(docs: &Path, doc: &generate::GeneratedDoc) -> PathBuf {
@@ -75,7 +160,7 @@ fn changes(summary: &RunSummary) -> ChangeStats {
 }
 
 #[test]
-fn incremental_run_is_byte_identical_to_a_full_rebuild() {
+fn incremental_run_holds_the_rows_of_a_full_rebuild() {
     let tmp = tempfile::tempdir().unwrap();
     let corpus = corpus(tmp.path(), 40, 21, 4);
     let docs = corpus.docs_dir.clone();
@@ -116,9 +201,9 @@ fn incremental_run_is_byte_identical_to_a_full_rebuild() {
     let rebuilt = run::run(&options(&docs, &full, false, None)).unwrap();
     assert!(rebuilt.changes.is_none());
     assert_eq!(second.documents, rebuilt.documents);
-    let (a, b) = (files(&nightly), files(&full));
-    assert_same_files(&a, &b);
-
+    assert_eq!(second.findings, rebuilt.findings);
+    assert_same_rows(&nightly, &full);
+    let a = files(&nightly);
     assert!(!second.out_kept);
 
     // Nothing changed: nothing is parsed or written, the outputs stay.
@@ -137,11 +222,11 @@ fn incremental_run_is_byte_identical_to_a_full_rebuild() {
     );
     assert_eq!(files(&nightly), a);
 
-    // Someone edited a dataset: it is written again, from the cache.
-    let measures = nightly.join("measures.csv");
-    let mut edited = fs::read(&measures).unwrap();
+    // Someone edited a part: that part is written again, from the cache.
+    let measures = write::part_files(&nightly, "measures", "csv").unwrap();
+    let mut edited = fs::read(&measures[0]).unwrap();
     edited.extend_from_slice(b"x\n");
-    fs::write(&measures, edited).unwrap();
+    fs::write(&measures[0], edited).unwrap();
     let fourth = run::run(&options(&docs, &nightly, true, None)).unwrap();
     assert!(!fourth.out_kept);
     assert_eq!(changes(&fourth).reparsed, 0);
@@ -158,6 +243,26 @@ fn incremental_run_is_byte_identical_to_a_full_rebuild() {
 }
 
 #[test]
+fn the_same_inputs_and_history_give_byte_identical_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = corpus(tmp.path(), 30, 3, 2);
+    let docs = corpus.docs_dir.clone();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    for out in [&a, &b] {
+        run::run(&options(&docs, out, true, None)).unwrap();
+    }
+    write_doc(&docs, &generate::document(3, 30, false));
+    fs::remove_file(docs.join(generate::document(3, 4, false).file)).unwrap();
+    for out in [&a, &b] {
+        run::run(&options(&docs, out, true, None)).unwrap();
+    }
+    assert!(
+        files(&a) == files(&b),
+        "two outputs with one history differ"
+    );
+}
+
+#[test]
 fn a_damaged_cache_costs_a_reparse_not_a_wrong_answer() {
     let tmp = tempfile::tempdir().unwrap();
     let corpus = corpus(tmp.path(), 12, 4, 0);
@@ -165,9 +270,9 @@ fn a_damaged_cache_costs_a_reparse_not_a_wrong_answer() {
     run::run(&options(&corpus.docs_dir, &out, true, None)).unwrap();
     let before = files(&out);
     let cache_dir = cache::dir_for(&out);
-    // Damaged batch entries (and record of the last run, which would
+    // Damaged part entries (and record of the last run, which would
     // otherwise keep out/ as it is): the documents come from their entries.
-    assert!(scribble(&cache_dir.join("batches")) >= 1);
+    assert!(scribble(&cache_dir.join("parts")) >= 1);
     fs::write(cache_dir.join("last_run.json"), b"{ not json").unwrap();
     let again = run::run(&options(&corpus.docs_dir, &out, true, None)).unwrap();
     assert!(!again.out_kept);
@@ -181,7 +286,7 @@ fn a_damaged_cache_costs_a_reparse_not_a_wrong_answer() {
     assert_eq!(files(&out), before);
     // Every entry damaged: everything is parsed again.
     assert_eq!(scribble(&cache_dir.join("entries")), 12);
-    scribble(&cache_dir.join("batches"));
+    scribble(&cache_dir.join("parts"));
     fs::write(cache_dir.join("last_run.json"), b"").unwrap();
     let again = run::run(&options(&corpus.docs_dir, &out, true, None)).unwrap();
     assert_eq!(
@@ -205,7 +310,7 @@ fn scribble(dir: &Path) -> usize {
             if p.is_dir() {
                 stack.push(p);
             } else {
-                fs::write(&p, b"PFC2 not an entry").unwrap();
+                fs::write(&p, b"PFC3 not an entry").unwrap();
                 scribbled += 1;
             }
         }
@@ -214,37 +319,29 @@ fn scribble(dir: &Path) -> usize {
 }
 
 #[test]
-fn a_night_over_many_batches_rebuilds_only_what_changed() {
+fn a_night_over_many_parts_rewrites_only_what_changed() {
     let tmp = tempfile::tempdir().unwrap();
-    let corpus = corpus(tmp.path(), 700, 5, 3);
+    // Three parts: 256, 256 and 188 documents.
+    let total = 700;
+    let corpus = corpus(tmp.path(), total, 5, 3);
     let docs = corpus.docs_dir.clone();
-    let listed = |docs: &Path| -> Vec<(String, u64)> {
-        let (files, _) = run::collect_inputs(&[docs.to_path_buf()]);
-        files
-            .iter()
-            .map(|f| (f.display.clone(), fs::metadata(&f.path).unwrap().len()))
-            .collect()
-    };
-    // Batch boundaries hash the paths, which include the temporary
-    // folder's random name: grow the corpus until it spans three batches.
-    let mut total = 700;
-    while planfacts::batch::plan(listed(&docs).iter().map(|(p, b)| (p.as_str(), *b))).len() < 3 {
-        assert!(total < 5000, "5000 documents in fewer than three batches");
-        for i in total..total + 100 {
-            write_doc(&docs, &generate::document(5, i, false));
-        }
-        total += 100;
-    }
-
     let nightly = tmp.path().join("out");
     run::run(&options(&docs, &nightly, true, None)).unwrap();
-    // One document edited in the middle, five new at the end.
+    let before = inodes(&nightly);
+    assert_eq!(before.len(), 3 * 2 * DATASETS.len());
+
+    // One document edited in the middle (the second part); five new ones
+    // scattered among the old ones in path order.
     let middle = generate::document(5, 350, false);
     let mut edited = generate::document(77, 350, true);
     edited.file = middle.file.clone();
     write_doc(&docs, &edited);
-    for i in total..total + 5 {
-        write_doc(&docs, &generate::document(5, i, false));
+    for (n, after) in [10, 150, 300, 450, 650].into_iter().enumerate() {
+        let mut new = generate::document(6, n, false);
+        new.file = generate::document(5, after, false)
+            .file
+            .replace(".txt", "_new.txt");
+        write_doc(&docs, &new);
     }
     let second = run::run(&options(&docs, &nightly, true, None)).unwrap();
     let c = changes(&second);
@@ -253,20 +350,27 @@ fn a_night_over_many_batches_rebuilds_only_what_changed() {
         (5, 1, total - 1, 6),
         "{c:?}"
     );
-    let batches = fs::read_dir(cache::dir_for(&nightly).join("batches"))
+    // The first and third parts are the very files of the night before;
+    // the second lost a document and was rewritten; the new and the
+    // changed documents are a part of their own.
+    let after = inodes(&nightly);
+    let kept = after
+        .iter()
+        .filter(|(name, ino)| before.get(*name) == Some(ino))
+        .count();
+    assert_eq!(kept, 2 * 2 * DATASETS.len(), "{before:#?}\n{after:#?}");
+    assert_eq!(after.len(), 4 * 2 * DATASETS.len());
+    let entries = fs::read_dir(cache::dir_for(&nightly).join("parts"))
         .unwrap()
         .count();
-    let after = planfacts::batch::plan(listed(&docs).iter().map(|(p, b)| (p.as_str(), *b)));
-    assert_eq!(batches, after.len(), "unused batch entries are dropped");
+    assert_eq!(entries, 4, "unused part entries are dropped");
 
     let full = tmp.path().join("full");
     run::run(&options(&docs, &full, false, None)).unwrap();
-    let (a, b) = (files(&nightly), files(&full));
-    assert_same_files(&a, &b);
-    // `planfacts check` batches the rows it reads back the same way.
+    assert_same_rows(&nightly, &full);
+    // `planfacts check` reads every part back and writes the same rows.
     run::recheck(&full, &Config::default(), &WriteOptions::default()).unwrap();
-    assert!(files(&full) == b, "check rewrote the datasets differently");
-    // The datasets hold every batch: one document row per input.
+    assert_same_rows(&nightly, &full);
     let data = write::read_out(&nightly).unwrap();
     assert_eq!(data.documents.len(), total + 5);
     assert_eq!(second.documents, total + 5);
@@ -286,6 +390,7 @@ fn shards_split_the_inputs_and_cover_them_all() {
         .collect();
     let mut union = BTreeSet::new();
     let mut total = 0;
+    let mut part_names = BTreeSet::new();
     for index in 0..2 {
         let out = tmp.path().join("parts").join(format!("shard={index}"));
         let shard = Shard { index, count: 2 };
@@ -304,9 +409,58 @@ fn shards_split_the_inputs_and_cover_them_all() {
         assert_eq!(summary.documents, part.len());
         total += part.len();
         union.extend(part);
+        for path in write::part_files(&out, "measures", "parquet").unwrap() {
+            assert!(part_names.insert(path.file_name().unwrap().to_owned()));
+        }
     }
     assert_eq!(total, all.len(), "shards overlap");
     assert_eq!(union, all);
+}
+
+#[test]
+fn the_run_never_reads_its_own_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = corpus(tmp.path(), 6, 9, 0);
+    let drops = corpus.docs_dir.clone();
+    // --out inside the input folder, and what a killed run leaves beside it.
+    let out = drops.join("out");
+    let first = run::run(&options(&drops, &out, true, None)).unwrap();
+    assert_eq!(first.documents, 6);
+    fs::create_dir_all(drops.join("out.staging-4242/measures")).unwrap();
+    fs::write(
+        drops.join("out.staging-4242/measures/_part-1.csv"),
+        "a,b\n1,2\n",
+    )
+    .unwrap();
+    fs::create_dir_all(drops.join("out.old-4242")).unwrap();
+    fs::write(drops.join("out.old-4242/report.md"), "# old\n").unwrap();
+    for night in 0..2 {
+        let again = run::run(&options(&drops, &out, true, None)).unwrap();
+        assert_eq!(again.documents, 6, "night {night}");
+        let c = changes(&again);
+        assert_eq!((c.new, c.unchanged, c.removed), (0, 6, 0), "{c:?}");
+    }
+    // Without the cache too, and with out/ given as an input itself.
+    let mut plain = options(&drops, &out, false, None);
+    plain.inputs.push(out.clone());
+    let summary = run::run(&plain).unwrap();
+    assert_eq!(summary.documents, 6);
+    assert!(summary
+        .input_problems
+        .iter()
+        .any(|p| p.contains("own output")));
+    let sources: BTreeSet<String> = write::read_out(&out)
+        .unwrap()
+        .documents
+        .into_iter()
+        .map(|d| d.source_path)
+        .collect();
+    assert!(
+        sources
+            .iter()
+            .all(|s| s.ends_with(".txt") && !s.contains("/out")),
+        "{sources:?}"
+    );
 }
 
 /// Generated documents through the per-document pipeline and the checks.
@@ -442,5 +596,5 @@ fn inputs_trusted_by_their_stat_still_show_an_edit_that_kept_size_and_time() {
     assert_eq!((c.changed, c.unchanged, c.reparsed), (1, 11, 1), "{c:?}");
     let full = tmp.path().join("full");
     run::run(&options(&docs, &full, false, None)).unwrap();
-    assert_same_files(&files(&nightly), &files(&full));
+    assert_same_rows(&nightly, &full);
 }

@@ -9,6 +9,26 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// Suffixes of the folders and files a run keeps beside `out/`: the
+/// staging folder of a run (`out.staging-<pid>`), the previous `out/`
+/// being deleted (`out.old-<pid>`) and the lock (`out.lock`).
+const STAGING: &str = ".staging-";
+const OLD: &str = ".old-";
+const LOCK: &str = ".lock";
+
+/// Whether `name`, in the folder that holds `out`, is `out` itself or one
+/// of the folders and files a run keeps beside it (`extra`: further
+/// suffixes, such as the cache's).
+pub fn is_beside_out(out_name: &str, name: &str, extra: &[&str]) -> bool {
+    name.strip_prefix(out_name).is_some_and(|rest| {
+        rest.is_empty()
+            || rest == LOCK
+            || extra.contains(&rest)
+            || rest.starts_with(STAGING)
+            || rest.starts_with(OLD)
+    })
+}
+
 /// Kept across runs: the project tracks `out/` in git as an empty folder.
 const CARRIED_OVER: &[&str] = &[".gitkeep"];
 
@@ -64,7 +84,7 @@ impl Staging {
             )));
         }
         remove_leftovers(out)?;
-        let dir = sibling(out, &format!(".staging-{}", std::process::id()))?;
+        let dir = sibling(out, &format!("{STAGING}{}", std::process::id()))?;
         if dir.exists() {
             // Left by a crashed run that had our pid; nobody else writes here (we hold the lock).
             fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
@@ -190,7 +210,7 @@ fn remove_leftovers(out: &Path) -> Result<()> {
     };
     for entry in entries.flatten() {
         let entry_name = entry.file_name().to_string_lossy().into_owned();
-        let left_by_a_run = [".staging-", ".old-"].iter().any(|kind| {
+        let left_by_a_run = [STAGING, OLD].iter().any(|kind| {
             entry_name
                 .strip_prefix(name.as_str())
                 .and_then(|rest| rest.strip_prefix(kind))
@@ -221,7 +241,7 @@ fn swap(staging: &Path, out: &Path) -> Result<Option<PathBuf>> {
 /// Without an atomic exchange: move the old one aside first. Between the two
 /// renames `out` is briefly absent, never half-written.
 fn swap_aside(staging: &Path, out: &Path) -> Result<PathBuf> {
-    let old = sibling(out, &format!(".old-{}", std::process::id()))?;
+    let old = sibling(out, &format!("{OLD}{}", std::process::id()))?;
     if old.exists() {
         fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
     }
@@ -285,7 +305,7 @@ impl OutLock {
 /// Lock `<out>.lock` beside `out`, recording our pid and command line in
 /// it. Fails at once, naming the holder, when another run has it.
 pub fn lock_out(out: &Path) -> Result<OutLock> {
-    let path = sibling(out, ".lock")?;
+    let path = sibling(out, LOCK)?;
     fs::create_dir_all(parent_dir(&path)).map_err(|e| Error::io(parent_dir(&path), e))?;
     let mut file = OpenOptions::new()
         .read(true)

@@ -1,22 +1,23 @@
 //! `datapackage.json`: a Frictionless Tabular Data Package over the CSV
-//! files, each with its Table Schema inline and its sha256, so a consumer
-//! can validate what it downloaded.
+//! parts, one multipart resource per dataset with its Table Schema inline,
+//! and every part file (CSV and Parquet) with its size and sha256, so a
+//! consumer can validate what it downloaded.
 //!
-//! The Parquet files are listed under the custom top-level key
-//! `planfacts.parquet` rather than in `resources`: Frictionless reads
+//! The Parquet parts are listed under the custom top-level key
+//! `planfacts.parts` rather than in `resources`: Frictionless reads
 //! Parquet only through an optional pandas/fastparquet plugin, which fails
 //! on null dates, so listing them as resources would make `frictionless
-//! validate` fail on correct data. Each entry names the CSV resource whose
-//! schema it shares (`schema_of`), and carries path, format, mediatype,
-//! bytes and hash.
+//! validate` fail on correct data.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::{part_path, PartFiles};
 use crate::error::{Error, Result};
-use crate::schema::schema_text;
+use crate::schema::{schema_text, DATASETS, SCHEMA_VERSION};
 
 /// Size and SHA-256 of one written file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileDigest {
     pub bytes: u64,
     pub sha256: [u8; 32],
@@ -30,23 +31,6 @@ impl FileDigest {
             bytes: bytes.len() as u64,
             sha256: Sha256::digest(bytes).into(),
         }
-    }
-
-    /// Size and SHA-256 of the file at `path`, read back from disk (the page
-    /// cache, just after writing).
-    pub fn of_file(path: &std::path::Path) -> std::io::Result<FileDigest> {
-        use std::io::Read;
-        let mut file = std::fs::File::open(path)?;
-        let mut digest = RunningDigest::default();
-        let mut buf = vec![0u8; 1 << 20];
-        loop {
-            let n = file.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            digest.update(buf.get(..n).unwrap_or(&buf));
-        }
-        Ok(digest.finish())
     }
 
     fn hash(&self) -> String {
@@ -82,21 +66,46 @@ impl RunningDigest {
     }
 }
 
-pub struct Encoded<'a> {
-    pub dataset: &'a str,
-    pub csv: FileDigest,
-    pub parquet: FileDigest,
-}
-
-pub fn datapackage_json(encoded: &[Encoded<'_>]) -> Result<Vec<u8>> {
+/// The package over `parts`, listed in order: each dataset one multipart
+/// CSV resource (`path` lists its parts; Frictionless reads the header of
+/// the first and skips the others'), and every part file, CSV and Parquet,
+/// under `planfacts.parts` with its size and hash. A resource-level hash
+/// would be over the joined stream, which no file on disk has.
+pub fn datapackage_json(parts: &[PartFiles]) -> Result<Vec<u8>> {
     let mut resources = Vec::new();
-    let mut parquet = Vec::new();
-    for e in encoded {
-        let schema: Value = serde_json::from_str(schema_text(e.dataset)?)
-            .map_err(|err| Error::Other(format!("schema of {}: {err}", e.dataset)))?;
+    let mut listed = Vec::new();
+    for (i, dataset) in DATASETS.iter().enumerate() {
+        let schema: Value = serde_json::from_str(schema_text(dataset)?)
+            .map_err(|err| Error::Other(format!("schema of {dataset}: {err}")))?;
+        let mut paths = Vec::with_capacity(parts.len());
+        for part in parts {
+            let (Some(csv), Some(parquet)) = (part.csv.get(i), part.parquet.get(i)) else {
+                return Err(Error::Other(format!(
+                    "part {} has no files for dataset {dataset}",
+                    part.id
+                )));
+            };
+            for (ext, digest, mediatype) in [
+                ("csv", csv, "text/csv"),
+                ("parquet", parquet, "application/vnd.apache.parquet"),
+            ] {
+                let path = part_path(dataset, &part.id, ext);
+                if ext == "csv" {
+                    paths.push(path.clone());
+                }
+                listed.push(json!({
+                    "dataset": dataset,
+                    "path": path,
+                    "format": ext,
+                    "mediatype": mediatype,
+                    "bytes": digest.bytes,
+                    "hash": digest.hash(),
+                }));
+            }
+        }
         resources.push(json!({
-            "name": e.dataset,
-            "path": format!("{}.csv", e.dataset),
+            "name": dataset,
+            "path": paths,
             "profile": "tabular-data-resource",
             "format": "csv",
             "mediatype": "text/csv",
@@ -109,30 +118,19 @@ pub fn datapackage_json(encoded: &[Encoded<'_>]) -> Result<Vec<u8>> {
                 "lineTerminator": "\n",
                 "header": true
             },
-            "bytes": e.csv.bytes,
-            "hash": e.csv.hash(),
             "schema": schema,
-        }));
-        parquet.push(json!({
-            "name": e.dataset,
-            "path": format!("{}.parquet", e.dataset),
-            "format": "parquet",
-            "mediatype": "application/vnd.apache.parquet",
-            "compression": "zstd",
-            "bytes": e.parquet.bytes,
-            "hash": e.parquet.hash(),
-            "schema_of": e.dataset,
         }));
     }
     let package = json!({
         "profile": "tabular-data-package",
         "name": "planfacts-out",
         "title": "planfacts datasets",
-        "description": "Tidy datasets read from Japanese public-sector plan documents, and the consistency findings over them. CSV strings that a spreadsheet would run as a formula (starting with = + - @, tab or CR) carry a leading apostrophe; the Parquet files hold the text unchanged.",
+        "description": "Tidy datasets read from Japanese public-sector plan documents, and the consistency findings over them. Each dataset is a folder of part files: <dataset>/part-<id>.parquet (zstd) and the same rows in <dataset>/_part-<id>.csv (the leading underscore makes pyarrow, pandas and Spark skip the CSV when they read the folder as Parquet). CSV strings that a spreadsheet would run as a formula (starting with = + - @, tab or CR) carry a leading apostrophe; the Parquet files hold the text unchanged.",
         "resources": resources,
         "planfacts": {
             "version": env!("CARGO_PKG_VERSION"),
-            "parquet": parquet,
+            "schema_version": SCHEMA_VERSION,
+            "parts": listed,
         },
     });
     let mut bytes = serde_json::to_vec_pretty(&package)
@@ -154,39 +152,48 @@ mod tests {
     }
 
     #[test]
-    fn a_file_read_back_hashes_like_its_bytes() {
-        // Longer than one read buffer, so that chunks are joined.
-        let bytes: Vec<u8> = (0..(3 << 20) + 7).map(|i| (i % 251) as u8).collect();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("f");
-        std::fs::write(&path, &bytes).unwrap();
-        assert_eq!(FileDigest::of_file(&path).unwrap(), FileDigest::of(&bytes));
-    }
-
-    #[test]
-    fn lists_csv_resources_and_parquet_files_with_schemas() {
-        let encoded = [Encoded {
-            dataset: "findings",
-            csv: FileDigest::of(b"x\n"),
-            parquet: FileDigest::of(b"PAR1"),
-        }];
-        let v: Value = serde_json::from_slice(&datapackage_json(&encoded).unwrap()).unwrap();
+    fn lists_multipart_csv_resources_and_every_part_with_schemas() {
+        let digests = |tag: &[u8]| DATASETS.iter().map(|_| FileDigest::of(tag)).collect();
+        let parts = [
+            PartFiles {
+                id: "a1".into(),
+                csv: digests(b"x\n"),
+                parquet: digests(b"PAR1"),
+            },
+            PartFiles {
+                id: "b2".into(),
+                csv: digests(b"y\n"),
+                parquet: digests(b"PAR2"),
+            },
+        ];
+        let v: Value = serde_json::from_slice(&datapackage_json(&parts).unwrap()).unwrap();
         assert_eq!(v["profile"], "tabular-data-package");
-        assert_eq!(v["resources"][0]["path"], "findings.csv");
-        assert_eq!(v["resources"][0]["encoding"], "utf-8");
-        assert_eq!(v["resources"][0]["bytes"], 2);
-        assert_eq!(v["resources"][0]["schema"]["primaryKey"][0], "finding_id");
-        assert_eq!(v["planfacts"]["parquet"][0]["path"], "findings.parquet");
-        assert_eq!(v["planfacts"]["parquet"][0]["schema_of"], "findings");
+        assert_eq!(v["planfacts"]["schema_version"], 2);
+        let findings = &v["resources"][5];
+        assert_eq!(findings["name"], "findings");
         assert_eq!(
-            v["planfacts"]["parquet"][0]["hash"],
-            FileDigest::of(b"PAR1").hash()
+            findings["path"],
+            json!(["findings/_part-a1.csv", "findings/_part-b2.csv"])
         );
-        let unknown = Encoded {
-            dataset: "nope",
-            csv: FileDigest::of(b""),
-            parquet: FileDigest::of(b""),
+        assert_eq!(findings["encoding"], "utf-8");
+        assert!(findings.get("hash").is_none());
+        assert_eq!(findings["schema"]["primaryKey"][0], "finding_id");
+        let listed = v["planfacts"]["parts"].as_array().unwrap();
+        assert_eq!(listed.len(), 2 * 2 * DATASETS.len());
+        let b2 = listed
+            .iter()
+            .find(|p| p["path"] == "findings/part-b2.parquet")
+            .unwrap();
+        assert_eq!(b2["hash"], FileDigest::of(b"PAR2").hash());
+        assert_eq!(
+            (b2["bytes"].as_u64(), &b2["dataset"]),
+            (Some(4), &json!("findings"))
+        );
+        let short = PartFiles {
+            id: "c".into(),
+            csv: Vec::new(),
+            parquet: Vec::new(),
         };
-        assert!(datapackage_json(&[unknown]).is_err());
+        assert!(datapackage_json(&[short]).is_err());
     }
 }

@@ -1,14 +1,12 @@
 //! Stage 6: datasets to Parquet (zstd) and CSV through polars, checked
 //! against `schemas/`, written aside and swapped into place whole.
 //!
-//! Rows are written in batches of documents ([`EncodedBatch`]): each batch
-//! is checked and encoded alone (one Parquet row group and a run of CSV
-//! lines per dataset), then streamed into the output files, so memory
-//! follows the batch, not the corpus. An encoded batch is also what the
-//! run cache keeps: a nightly run copies the batches of unchanged documents
-//! into the new files as they are (Parquet pages included, without
-//! decoding them), which is why a full rebuild and an incremental run give
-//! the same bytes.
+//! A dataset is a folder of part files (`out/measures/part-<id>.parquet`
+//! and `_part-<id>.csv`, the same rows), one part per group of documents
+//! ([`EncodedPart`]): each part is checked and encoded alone, so memory
+//! follows the part, not the corpus, and a nightly run carries the parts
+//! of unchanged documents into the new `out/` as they are
+//! ([`OutWriter::carry_part`]: hard links, the bytes never read).
 //!
 //! Nothing here locks: the caller holds [`lock_out`] for the whole run, so
 //! that reading the previous `out/` and replacing it are covered.
@@ -16,19 +14,21 @@
 mod atomic;
 mod datapackage;
 pub mod encode;
+mod export;
 mod frame;
 
 use std::collections::BTreeSet;
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::fs::{self, File};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Arc};
 
-use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::DataFrame;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
-pub use atomic::{lock_out, OutLock};
+pub use atomic::{is_beside_out, lock_out, sibling, OutLock};
+pub use datapackage::FileDigest;
+pub use export::{export, ExportFormat};
 
 use crate::error::{Error, Result};
 use crate::model::{Block, Cell, DateMention, DocOutput, Document, Finding, Measure};
@@ -93,326 +93,228 @@ pub fn validate(frames: &[(&'static str, DataFrame)]) -> Result<()> {
     check_foreign_keys(&all)
 }
 
-/// One batch of documents, checked and encoded, ready to be appended to the
-/// output files: per dataset (in `DATASETS` order) a one-row-group Parquet
-/// file and the CSV lines without header.
+/// One part of every dataset, checked and encoded: per dataset (in
+/// `DATASETS` order) a whole Parquet file and the CSV lines without header.
 #[derive(Debug, Clone, Default)]
-pub struct EncodedBatch {
-    pub parquet: Vec<Bytes>,
-    pub csv: Vec<CsvPart>,
+pub struct EncodedPart {
+    pub parquet: Vec<Vec<u8>>,
+    pub csv: Vec<Vec<u8>>,
 }
 
-/// Shared, cheaply sliced bytes.
-pub type Bytes = polars_buffer::Buffer<u8>;
-
-/// The CSV lines of one dataset in a batch. CSV is most of what a run
-/// writes (over 90% of the bytes), and a nightly run takes most batches
-/// from the cache: those lines are left in the cache file and copied file
-/// to file by the kernel (`copy_file_range`), several times faster than
-/// reading them in and writing them out.
-#[derive(Debug, Clone)]
-pub enum CsvPart {
-    /// Just encoded.
-    Memory(Bytes),
-    /// `len` bytes at `offset` of an open cache file, whose position
-    /// belongs to this part alone.
-    File {
-        file: Arc<File>,
-        path: Arc<Path>,
-        offset: u64,
-        len: u64,
-    },
-}
-
-impl CsvPart {
-    pub fn len(&self) -> u64 {
-        match self {
-            CsvPart::Memory(bytes) => bytes.len() as u64,
-            CsvPart::File { len, .. } => *len,
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Add the lines to `digest`, reading a file part at its own offsets
-    /// (so that it can be hashed while it is being copied).
-    fn hash_into(&self, digest: &mut datapackage::RunningDigest, buf: &mut Vec<u8>) -> Result<()> {
-        use std::os::unix::fs::FileExt;
-        match self {
-            CsvPart::Memory(bytes) => digest.update(bytes),
-            CsvPart::File {
-                file,
-                path,
-                offset,
-                len,
-            } => {
-                buf.resize(1 << 20, 0);
-                let (mut at, end) = (*offset, offset.saturating_add(*len));
-                while at < end {
-                    let n = usize::try_from(end - at).map_or(buf.len(), |n| n.min(buf.len()));
-                    let chunk = buf.get_mut(..n).unwrap_or_default();
-                    file.read_exact_at(chunk, at)
-                        .map_err(|e| Error::io(&**path, e))?;
-                    digest.update(chunk);
-                    at += n as u64;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Append the lines to `w`; `w_path` names `w` in errors. A file part
-    /// goes through `std::io::copy`, which uses `copy_file_range` between
-    /// files (flushing `w`'s buffer first) and falls back to reading and
-    /// writing elsewhere.
-    pub fn write_to<W: Write>(&self, w: &mut W, w_path: &Path) -> Result<()> {
-        use std::io::{Read, Seek, SeekFrom};
-        match self {
-            CsvPart::Memory(bytes) => w.write_all(bytes).map_err(|e| Error::io(w_path, e)),
-            CsvPart::File {
-                file,
-                path,
-                offset,
-                len,
-            } => {
-                let mut from = &**file;
-                from.seek(SeekFrom::Start(*offset))
-                    .map_err(|e| Error::io(&**path, e))?;
-                let copied = std::io::copy(&mut from.take(*len), w).map_err(|e| {
-                    Error::Other(format!(
-                        "copying {} into {}: {e}",
-                        path.display(),
-                        w_path.display()
-                    ))
-                })?;
-                if copied == *len {
-                    Ok(())
-                } else {
-                    Err(Error::Other(format!(
-                        "{}: {copied} bytes where {len} were recorded at offset {offset} (cache file cut short while in use)",
-                        path.display()
-                    )))
-                }
-            }
-        }
-    }
-}
-
-/// Validate and encode one batch. Keys are checked within the batch: every
-/// key starts with `doc_id` except `finding_id`, and a document lies in one
-/// batch, so [`OutWriter`] only has to check `finding_id` across batches.
-pub fn encode_batch(data: &Datasets) -> Result<EncodedBatch> {
+/// Validate and encode the rows of one part. Keys are checked within the
+/// part: every key starts with `doc_id` except `finding_id`, and a document
+/// lies in one part, so [`check_finding_ids`] covers the rest.
+pub fn encode_part(data: &Datasets) -> Result<EncodedPart> {
     let frames = frames(data)?;
     validate(&frames)?;
-    let mut batch = EncodedBatch::default();
+    let mut part = EncodedPart::default();
     for (_, df) in &frames {
-        batch.parquet.push(encode::parquet_bytes(df)?.into());
-        batch
-            .csv
-            .push(CsvPart::Memory(encode::csv_rows(df)?.into()));
+        part.parquet.push(encode::parquet_bytes(df)?);
+        part.csv.push(encode::csv_rows(df)?);
     }
-    Ok(batch)
+    Ok(part)
 }
 
-fn create(path: &Path) -> Result<BufWriter<File>> {
-    let file = File::create(path).map_err(|e| Error::io(path, e))?;
-    Ok(BufWriter::with_capacity(1 << 20, file))
-}
-
-/// The two files of one dataset being written.
-struct DatasetFiles {
-    name: &'static str,
-    parquet: BatchedWriter<BufWriter<File>>,
-    parquet_path: PathBuf,
-    csv: BufWriter<File>,
-    csv_path: PathBuf,
-    csv_digest: CsvDigest,
-}
-
-/// The SHA-256 of one CSV file, computed on a thread of its own from the
-/// parts as they are appended. CSV is over 90% of the bytes, and on a night
-/// that takes most batches from the cache the kernel copies them while the
-/// process itself has little else to do: hashing them meanwhile, rather
-/// than reading the files back at the end, takes that time off the night.
-struct CsvDigest {
-    parts: mpsc::SyncSender<CsvPart>,
-    done: std::thread::JoinHandle<Result<datapackage::FileDigest>>,
-}
-
-impl CsvDigest {
-    fn start() -> CsvDigest {
-        // A few batches may wait; more would hold their bytes in memory.
-        let (parts, queue) = mpsc::sync_channel::<CsvPart>(16);
-        let done = std::thread::spawn(move || {
-            let mut digest = datapackage::RunningDigest::default();
-            let mut buf = Vec::new();
-            for part in queue {
-                part.hash_into(&mut digest, &mut buf)?;
-            }
-            Ok(digest.finish())
-        });
-        CsvDigest { parts, done }
+/// `finding_id` is the one key that does not start with `doc_id`: it must
+/// not repeat across parts.
+pub fn check_finding_ids<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Result<()> {
+    let mut seen = BTreeSet::new();
+    for f in findings {
+        if !seen.insert(f.finding_id) {
+            return Err(Error::Schema {
+                dataset: "findings".into(),
+                column: "finding_id".into(),
+                message: format!(
+                    "finding_id {} repeats (doc_id {}, line {}): primary key must be unique",
+                    f.finding_id, f.doc_id, f.line
+                ),
+            });
+        }
     }
+    Ok(())
+}
 
-    fn add(&self, part: &CsvPart) {
-        // Refused only when the thread has stopped on an error, which
-        // `finish` reports.
-        let _ = self.parts.send(part.clone());
-    }
+/// The files of one part as written: for each dataset (in `DATASETS`
+/// order), its CSV and Parquet files (see [`part_path`]) with their digests.
+/// Kept by the cache, so that a later run can carry the part over and list
+/// it in `datapackage.json` without reading it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartFiles {
+    pub id: String,
+    pub csv: Vec<FileDigest>,
+    pub parquet: Vec<FileDigest>,
+}
 
-    fn finish(self, path: &Path) -> Result<datapackage::FileDigest> {
-        drop(self.parts);
-        self.done
-            .join()
-            .map_err(|_| Error::Other(format!("{}: hashing stopped", path.display())))?
+impl PartFiles {
+    /// Every file of the part as (path inside `out/`, digest).
+    pub fn files(&self) -> impl Iterator<Item = (String, &FileDigest)> {
+        DATASETS
+            .iter()
+            .zip(&self.csv)
+            .map(|(d, f)| (part_path(d, &self.id, "csv"), f))
+            .chain(
+                DATASETS
+                    .iter()
+                    .zip(&self.parquet)
+                    .map(|(d, f)| (part_path(d, &self.id, "parquet"), f)),
+            )
     }
 }
 
-/// Writes a new `out/` batch by batch; nothing is visible until
+/// `<dataset>/part-<id>.parquet` and `<dataset>/_part-<id>.csv`, relative
+/// to `out/`. The CSV parts start with `_` because pyarrow, pandas and
+/// Spark, reading a dataset's folder as Parquet, skip such files (as they
+/// skip `_SUCCESS`) and would fail on any other file that is not Parquet.
+pub fn part_path(dataset: &str, id: &str, ext: &str) -> String {
+    format!("{dataset}/{}", part_name(id, ext))
+}
+
+fn part_name(id: &str, ext: &str) -> String {
+    format!("{}{id}.{ext}", part_prefix(ext))
+}
+
+fn part_prefix(ext: &str) -> &'static str {
+    if ext == "parquet" {
+        "part-"
+    } else {
+        "_part-"
+    }
+}
+
+/// Writes a new `out/` part by part; nothing is visible until
 /// [`OutWriter::finish`] swaps it in. Dropped unfinished, it leaves the
-/// previous `out/` untouched and no staging directory.
+/// previous `out/` untouched and no staging directory. Parts are
+/// independent files: several can be written at once.
 pub struct OutWriter {
     staging: atomic::Staging,
-    files: Vec<DatasetFiles>,
-    finding_ids: BTreeSet<u64>,
+    out: PathBuf,
+    /// Each dataset's CSV header (after a BOM when asked).
+    headers: Vec<Vec<u8>>,
 }
 
 impl OutWriter {
     pub fn begin(out: &Path, options: &WriteOptions) -> Result<OutWriter> {
         let staging = atomic::Staging::begin(out)?;
-        let empty = frames(&Datasets::default())?;
-        let mut files = Vec::with_capacity(empty.len());
-        for (name, df) in &empty {
-            let parquet_path = staging.path(&format!("{name}.parquet"));
-            let parquet = encode::parquet_writer(create(&parquet_path)?, df)?;
-            let csv_path = staging.path(&format!("{name}.csv"));
-            let mut csv = create(&csv_path)?;
-            let header = CsvPart::Memory(encode::csv_header(df, options.csv_bom)?.into());
-            header.write_to(&mut csv, &csv_path)?;
-            let csv_digest = CsvDigest::start();
-            csv_digest.add(&header);
-            files.push(DatasetFiles {
-                name,
-                parquet,
-                parquet_path,
-                csv,
-                csv_path,
-                csv_digest,
-            });
+        let mut headers = Vec::with_capacity(DATASETS.len());
+        for (name, df) in frames(&Datasets::default())? {
+            let dir = staging.path(name);
+            fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+            headers.push(encode::csv_header(&df, options.csv_bom)?);
         }
         Ok(OutWriter {
             staging,
-            files,
-            finding_ids: BTreeSet::new(),
+            out: out.to_path_buf(),
+            headers,
         })
     }
 
-    /// Append one encoded batch; `findings` are its findings rows, whose
-    /// ids must not repeat any earlier batch's.
-    pub fn append(&mut self, batch: &EncodedBatch, findings: &[Finding]) -> Result<()> {
-        for f in findings {
-            if !self.finding_ids.insert(f.finding_id) {
-                return Err(Error::Schema {
-                    dataset: "findings".into(),
-                    column: "finding_id".into(),
-                    message: format!(
-                        "finding_id {} repeats (doc_id {}, line {}): primary key must be unique",
-                        f.finding_id, f.doc_id, f.line
-                    ),
-                });
-            }
-        }
-        if batch.parquet.len() != self.files.len() || batch.csv.len() != self.files.len() {
+    /// Write the files of part `id`.
+    pub fn write_part(&self, id: &str, part: &EncodedPart) -> Result<PartFiles> {
+        if part.parquet.len() != DATASETS.len() || part.csv.len() != DATASETS.len() {
             return Err(Error::Other(format!(
-                "an encoded batch has {} Parquet and {} CSV parts for {} datasets",
-                batch.parquet.len(),
-                batch.csv.len(),
-                self.files.len()
+                "part {id}: {} Parquet and {} CSV files for {} datasets",
+                part.parquet.len(),
+                part.csv.len(),
+                DATASETS.len()
             )));
         }
-        // The files are independent: a nightly run that copies most batches
-        // from the cache spends its time here, on every thread.
-        self.files
-            .par_iter_mut()
-            .zip(&batch.parquet)
-            .zip(&batch.csv)
-            .try_for_each(|((files, parquet), csv)| {
-                encode::copy_row_groups(&mut files.parquet, parquet)
-                    .map_err(|e| e.within(&files.parquet_path))?;
-                csv.write_to(&mut files.csv, &files.csv_path)?;
-                files.csv_digest.add(csv);
-                Ok(())
-            })
-    }
-
-    /// Close the datasets, add `datapackage.json` and `report.md`, and
-    /// swap the whole folder in.
-    pub fn finish(self, report_md: &str) -> Result<atomic::Retired> {
-        let mut closed = Vec::with_capacity(self.files.len());
-        for files in self.files {
+        let mut files = PartFiles {
+            id: id.to_string(),
+            csv: Vec::with_capacity(DATASETS.len()),
+            parquet: Vec::with_capacity(DATASETS.len()),
+        };
+        for (((dataset, header), csv), parquet) in DATASETS
+            .iter()
+            .zip(&self.headers)
+            .zip(&part.csv)
+            .zip(&part.parquet)
+        {
+            files
+                .csv
+                .push(self.write_file(&part_path(dataset, id, "csv"), &[header, csv])?);
             files
                 .parquet
-                .finish()
-                .map_err(|e| Error::from(e).within(&files.parquet_path))?;
-            let mut csv = files.csv;
-            csv.flush().map_err(|e| Error::io(&files.csv_path, e))?;
-            closed.push((
-                files.name,
-                files.parquet_path,
-                files.csv_path,
-                files.csv_digest,
-            ));
+                .push(self.write_file(&part_path(dataset, id, "parquet"), &[parquet])?);
         }
-        // Polars writes the Parquet files itself: they are read back (a
-        // tenth of the bytes), each dataset on its own thread.
-        let digests = closed
-            .into_par_iter()
-            .map(|(dataset, parquet_path, csv_path, csv_digest)| {
-                let csv = csv_digest.finish(&csv_path)?;
-                let parquet = datapackage::FileDigest::of_file(&parquet_path)
-                    .map_err(|e| Error::io(&parquet_path, e))?;
-                for path in [&parquet_path, &csv_path] {
-                    File::open(path)
-                        .and_then(|f| f.sync_all())
-                        .map_err(|e| Error::io(path, e))?;
-                }
-                Ok(datapackage::Encoded {
-                    dataset,
-                    csv,
-                    parquet,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        self.staging.write(
-            "datapackage.json",
-            &datapackage::datapackage_json(&digests)?,
-        )?;
+        Ok(files)
+    }
+
+    fn write_file(&self, name: &str, chunks: &[&[u8]]) -> Result<FileDigest> {
+        let path = self.staging.path(name);
+        let mut file = File::create(&path).map_err(|e| Error::io(&path, e))?;
+        let mut digest = datapackage::RunningDigest::default();
+        for chunk in chunks {
+            file.write_all(chunk).map_err(|e| Error::io(&path, e))?;
+            digest.update(chunk);
+        }
+        file.sync_all().map_err(|e| Error::io(&path, e))?;
+        Ok(digest.finish())
+    }
+
+    /// Carry the files of a part the previous `out/` holds into the new one
+    /// as they are: hard links (the bytes are neither read nor written), or
+    /// a copy inside the kernel where the filesystem has no links.
+    pub fn carry_part(&self, files: &PartFiles) -> Result<()> {
+        for (name, _) in files.files() {
+            let (from, to) = (self.out.join(&name), self.staging.path(&name));
+            if fs::hard_link(&from, &to).is_err() {
+                fs::copy(&from, &to).map_err(|e| Error::io(&from, e))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Add `datapackage.json` (listing `parts` in order) and `report.md`,
+    /// and swap the whole folder in.
+    pub fn finish(self, parts: &[PartFiles], report_md: &str) -> Result<atomic::Retired> {
+        // A dataset is a folder of parts: an empty run still gets one
+        // (empty) part, so that every folder reads as a table.
+        let empty;
+        let parts = if parts.is_empty() {
+            empty = [self.write_part("empty", &encode_part(&Datasets::default())?)?];
+            &empty[..]
+        } else {
+            parts
+        };
+        self.staging
+            .write("datapackage.json", &datapackage::datapackage_json(parts)?)?;
         self.staging.write("report.md", report_md.as_bytes())?;
+        for name in DATASETS {
+            fsync_dir(&self.staging.path(name))?;
+        }
         self.staging.commit()
     }
 }
 
-/// Split `data` into batches of documents with [`crate::batch::plan`], in
-/// document order; each batch holds the rows of its documents.
-fn batches_of(data: &Datasets) -> Vec<Datasets> {
-    let plan = crate::batch::plan(
-        data.documents
-            .iter()
-            .map(|d| (d.source_path.as_str(), d.bytes)),
-    );
-    let mut batch_of = std::collections::HashMap::new();
-    for (i, range) in plan.iter().enumerate() {
-        for doc in data.documents.get(range.clone()).unwrap_or(&[]) {
-            batch_of.insert(doc.doc_id.as_str(), i);
+fn fsync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::io(dir, e))
+}
+
+/// Split `data` into parts of documents with [`crate::batch::plan`] (no
+/// history: document order); each part holds the rows of its documents.
+fn parts_of(data: &Datasets) -> Vec<Datasets> {
+    let docs: Vec<crate::batch::Doc> = data
+        .documents
+        .iter()
+        .map(|d| crate::batch::Doc {
+            sig: crate::cache::hash64(&[d.doc_id.as_bytes()]),
+            bytes: d.bytes,
+        })
+        .collect();
+    let plan = crate::batch::plan(&docs, &[]);
+    let mut part_of = std::collections::HashMap::new();
+    for (i, members) in plan.iter().enumerate() {
+        for doc in members.iter().filter_map(|&m| data.documents.get(m)) {
+            part_of.insert(doc.doc_id.as_str(), i);
         }
     }
     let mut out = vec![Datasets::default(); plan.len().max(1)];
     let last = out.len() - 1;
-    // Rows of a document not listed (invalid data) go to the last batch,
+    // Rows of a document not listed (invalid data) go to the last part,
     // where validation names them.
-    let index = |doc_id: &str| batch_of.get(doc_id).copied().unwrap_or(last);
+    let index = |doc_id: &str| part_of.get(doc_id).copied().unwrap_or(last);
     macro_rules! spread {
         ($field:ident) => {
             for row in &data.$field {
@@ -431,32 +333,82 @@ fn batches_of(data: &Datasets) -> Vec<Datasets> {
     out
 }
 
-/// Write every dataset (Parquet + CSV), `datapackage.json` and `report.md`
-/// into `out`, atomically: all of it appears at once or nothing changes.
-/// Batches as a run over the same documents would, so `planfacts check`
-/// and `planfacts run` write the same bytes for the same rows.
+/// The id of a part written from rows alone: a hash of its documents.
+fn rows_part_id(data: &Datasets, options: &WriteOptions) -> String {
+    let mut parts: Vec<&[u8]> = vec![
+        b"planfacts rows part\0",
+        if options.csv_bom { b"bom" } else { b"" },
+    ];
+    parts.extend(data.documents.iter().map(|d| d.doc_id.as_bytes()));
+    format!("{:016x}", crate::cache::hash64(&parts))
+}
+
+/// Write every dataset (Parquet + CSV parts), `datapackage.json` and
+/// `report.md` into `out`, atomically: all of it appears at once or
+/// nothing changes (for `planfacts check`, which has rows but no inputs).
 pub fn write_out(
     out: &Path,
     data: &Datasets,
     report_md: &str,
     options: &WriteOptions,
 ) -> Result<()> {
-    let mut writer = OutWriter::begin(out, options)?;
-    for batch in batches_of(data) {
-        writer.append(&encode_batch(&batch)?, &batch.findings)?;
+    check_finding_ids(&data.findings)?;
+    let writer = OutWriter::begin(out, options)?;
+    let parts = parts_of(data)
+        .par_iter()
+        .map(|part| writer.write_part(&rows_part_id(part, options), &encode_part(part)?))
+        .collect::<Result<Vec<_>>>()?;
+    writer.finish(&parts, report_md)?.finish()
+}
+
+/// The part files of `dataset` in `out`, sorted by name.
+pub fn part_files(out: &Path, dataset: &str, ext: &str) -> Result<Vec<PathBuf>> {
+    let dir = out.join(dataset);
+    let suffix = format!(".{ext}");
+    let mut files = Vec::new();
+    for entry in fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
+        let entry = entry.map_err(|e| Error::io(&dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let id = name
+            .strip_suffix(&suffix)
+            .and_then(|stem| stem.strip_prefix(part_prefix(ext)));
+        if id.is_some_and(|id| !id.is_empty()) {
+            files.push(entry.path());
+        }
     }
-    writer.finish(report_md)?.finish()
+    files.sort();
+    Ok(files)
+}
+
+/// One dataset of an existing `out`, all its Parquet parts read as one frame.
+fn read_dataset(out: &Path, dataset: &'static str) -> Result<DataFrame> {
+    let mut whole: Option<DataFrame> = None;
+    for path in part_files(out, dataset, "parquet")? {
+        let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let df = encode::read_parquet(bytes).map_err(|e| e.within(&path))?;
+        table_schema(dataset)?.validate(dataset, &df)?;
+        match whole.as_mut() {
+            Some(w) => {
+                w.vstack_mut(&df)
+                    .map_err(|e| Error::from(e).within(&path))?;
+            }
+            None => whole = Some(df),
+        }
+    }
+    match whole {
+        Some(df) => Ok(df),
+        None => Err(Error::Input {
+            path: out.join(dataset),
+            message: "no part files".into(),
+        }),
+    }
 }
 
 /// Read the datasets back from an existing `out` (for `planfacts check`).
 pub fn read_out(out: &Path) -> Result<Datasets> {
     let frames = DATASETS
         .iter()
-        .map(|name| {
-            let path = out.join(format!("{name}.parquet"));
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-            Ok((*name, encode::read_parquet(bytes)?))
-        })
+        .map(|name| Ok((*name, read_dataset(out, name)?)))
         .collect::<Result<Vec<_>>>()?;
     validate(&frames)?;
     let frame_of = |name: &str| {
@@ -466,14 +418,16 @@ pub fn read_out(out: &Path) -> Result<Datasets> {
             .map(|(_, df)| df)
             .ok_or_else(|| Error::Other(format!("dataset `{name}` missing")))
     };
-    Ok(Datasets {
+    let data = Datasets {
         documents: frame::read_documents(frame_of("documents")?)?,
         blocks: frame::read_blocks(frame_of("blocks")?)?,
         cells: frame::read_cells(frame_of("cells")?)?,
         measures: frame::read_measures(frame_of("measures")?)?,
         dates: frame::read_dates(frame_of("dates")?)?,
         findings: frame::read_findings(frame_of("findings")?)?,
-    })
+    };
+    check_finding_ids(&data.findings)?;
+    Ok(data)
 }
 
 #[cfg(test)]
@@ -649,19 +603,34 @@ mod tests {
         }
     }
 
+    /// Every file below `dir` as (relative path, bytes), sorted.
     fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
-        let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| {
-                let e = e.unwrap();
-                (
-                    e.file_name().to_string_lossy().into_owned(),
-                    fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect();
+        let mut files = Vec::new();
+        let mut todo = vec![dir.to_path_buf()];
+        while let Some(d) = todo.pop() {
+            for e in fs::read_dir(&d).unwrap() {
+                let path = e.unwrap().path();
+                if path.is_dir() {
+                    todo.push(path);
+                } else {
+                    let name = path
+                        .strip_prefix(dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned();
+                    files.push((name, fs::read(&path).unwrap()));
+                }
+            }
+        }
         files.sort();
         files
+    }
+
+    /// The one part file of `dataset` with extension `ext`.
+    fn only_part(out: &Path, dataset: &str, ext: &str) -> PathBuf {
+        let parts = part_files(out, dataset, ext).unwrap();
+        assert_eq!(parts.len(), 1, "{parts:?}");
+        parts[0].clone()
     }
 
     #[test]
@@ -710,7 +679,11 @@ mod tests {
         write_out(&b, &sample(), "r", &WriteOptions::default()).unwrap();
         let (fa, fb) = (read_all(&a), read_all(&b));
         let names: Vec<&str> = fa.iter().map(|(n, _)| n.as_str()).collect();
+        // Each dataset a folder holding one part, CSV and Parquet.
         assert_eq!(names.len(), 14, "{names:?}");
+        assert!(names
+            .iter()
+            .any(|n| n.starts_with("measures/part-") && n.ends_with(".parquet")));
         assert!(names.contains(&"datapackage.json") && names.contains(&"report.md"));
         assert_eq!(fa, fb);
     }
@@ -720,7 +693,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
         write_out(&out, &sample(), "", &WriteOptions { csv_bom: true }).unwrap();
-        let cells = fs::read(out.join("cells.csv")).unwrap();
+        let cells = fs::read(only_part(&out, "cells", "csv")).unwrap();
         assert!(cells.starts_with(b"\xEF\xBB\xBFdoc_id,table_id,row,col,is_header,"));
         let cells = String::from_utf8(cells).unwrap();
         assert!(
@@ -728,12 +701,12 @@ mod tests {
                 || cells.contains(",'=1+2,'-1234,-1234,千円,3,5,\"△1,234\""),
             "{cells}"
         );
-        let dates = fs::read_to_string(out.join("dates.csv")).unwrap();
+        let dates = fs::read_to_string(only_part(&out, "dates", "csv")).unwrap();
         assert!(
             dates.contains(",2022-07-21,2022-07-21,木,木,false,,,-1,,1,2,0"),
             "{dates}"
         );
-        let measures = fs::read_to_string(out.join("measures.csv")).unwrap();
+        let measures = fs::read_to_string(only_part(&out, "measures", "csv")).unwrap();
         assert!(
             measures.contains(",'+支援件数,") && measures.contains(",-1234000,円,1000,"),
             "{measures}"
@@ -741,43 +714,9 @@ mod tests {
         // Parquet keeps the text as printed.
         assert_eq!(read_out(&out).unwrap().cells[1].row_label, "=1+2");
         write_out(&out, &sample(), "", &WriteOptions::default()).unwrap();
-        assert!(fs::read(out.join("cells.csv"))
+        assert!(fs::read(only_part(&out, "cells", "csv"))
             .unwrap()
             .starts_with(b"doc_id,"));
-    }
-
-    #[test]
-    fn a_file_part_hashes_like_its_bytes() {
-        let tmp = tempfile::tempdir().unwrap();
-        let path = tmp.path().join("batch.bin");
-        // Longer than the read buffer, at an offset, not to the file's end.
-        let bytes: Vec<u8> = (0..(2 << 20) + 300).map(|i| (i % 253) as u8).collect();
-        fs::write(&path, &bytes).unwrap();
-        let (offset, len) = (100u64, (2 << 20) + 100);
-        let part = CsvPart::File {
-            file: Arc::new(File::open(&path).unwrap()),
-            path: Arc::from(path.as_path()),
-            offset,
-            len,
-        };
-        let mut digest = datapackage::RunningDigest::default();
-        part.hash_into(&mut digest, &mut Vec::new()).unwrap();
-        let mut expected = datapackage::RunningDigest::default();
-        expected.update(&bytes[100..100 + len as usize]);
-        assert_eq!(digest.finish(), expected.finish());
-        // Past the end of the file: an error, not a short hash.
-        let short = CsvPart::File {
-            file: Arc::new(File::open(&path).unwrap()),
-            path: Arc::from(path.as_path()),
-            offset,
-            len: bytes.len() as u64,
-        };
-        let mut digest = datapackage::RunningDigest::default();
-        let err = short
-            .hash_into(&mut digest, &mut Vec::new())
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains(&*path.to_string_lossy()), "{err}");
     }
 
     #[test]
@@ -788,10 +727,16 @@ mod tests {
         write_out(&out, &sample(), "", &WriteOptions::default()).unwrap();
         let package: serde_json::Value =
             serde_json::from_slice(&fs::read(out.join("datapackage.json")).unwrap()).unwrap();
-        let parquet = package["planfacts"]["parquet"].as_array().unwrap();
+        let parts = package["planfacts"]["parts"].as_array().unwrap();
         let resources = package["resources"].as_array().unwrap();
         assert_eq!(resources.len(), 6);
-        for entry in resources.iter().chain(parquet) {
+        assert_eq!(parts.len(), 12);
+        for r in resources {
+            for path in r["path"].as_array().unwrap() {
+                assert!(parts.iter().any(|p| p["path"] == *path), "{path}");
+            }
+        }
+        for entry in parts {
             let bytes = fs::read(out.join(entry["path"].as_str().unwrap())).unwrap();
             assert_eq!(entry["bytes"], bytes.len());
             let hex: String = sha2::Sha256::digest(&bytes)
@@ -855,13 +800,117 @@ mod tests {
         assert!(matches!(read_out(&out), Err(Error::Io { .. })));
         write_out(&out, &sample(), "", &WriteOptions::default()).unwrap();
         // A Parquet file from some other table in place of `dates`.
-        fs::copy(out.join("findings.parquet"), out.join("dates.parquet")).unwrap();
+        let dates = only_part(&out, "dates", "parquet");
+        fs::copy(only_part(&out, "findings", "parquet"), &dates).unwrap();
         match read_out(&out).unwrap_err() {
             Error::Schema { dataset, .. } => assert_eq!(dataset, "dates"),
             other => panic!("{other}"),
         }
-        fs::write(out.join("dates.parquet"), b"not parquet").unwrap();
-        assert!(read_out(&out).is_err());
+        fs::write(&dates, b"not parquet").unwrap();
+        let err = read_out(&out).unwrap_err().to_string();
+        assert!(err.contains("part-"), "names the part: {err}");
+        fs::remove_file(&dates).unwrap();
+        assert!(read_out(&out)
+            .unwrap_err()
+            .to_string()
+            .contains("no part files"));
+    }
+
+    /// The sample's two documents in two parts.
+    fn two_parts(writer: &OutWriter) -> Vec<PartFiles> {
+        let data = sample();
+        let (first, second) = data.documents.split_at(1);
+        let mut a = data.clone();
+        a.documents = first.to_vec();
+        let b = Datasets {
+            documents: second.to_vec(),
+            ..Datasets::default()
+        };
+        vec![
+            writer.write_part("a", &encode_part(&a).unwrap()).unwrap(),
+            writer.write_part("b", &encode_part(&b).unwrap()).unwrap(),
+        ]
+    }
+
+    #[test]
+    fn carried_parts_are_the_previous_files_themselves() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let writer = OutWriter::begin(&out, &WriteOptions::default()).unwrap();
+        let parts = two_parts(&writer);
+        writer.finish(&parts, "r").unwrap().finish().unwrap();
+        let first = read_all(&out);
+        let inode = |p: &Path| fs::metadata(p).unwrap().ino();
+        let before = inode(&out.join(part_path("measures", "a", "parquet")));
+
+        let writer = OutWriter::begin(&out, &WriteOptions::default()).unwrap();
+        for part in &parts {
+            writer.carry_part(part).unwrap();
+        }
+        writer.finish(&parts, "r").unwrap().finish().unwrap();
+        assert_eq!(
+            inode(&out.join(part_path("measures", "a", "parquet"))),
+            before
+        );
+        assert_eq!(read_all(&out), first);
+        assert_eq!(read_out(&out).unwrap(), sample());
+
+        // A part dropped from the list is gone from the new out/.
+        let writer = OutWriter::begin(&out, &WriteOptions::default()).unwrap();
+        writer.carry_part(&parts[1]).unwrap();
+        writer.finish(&parts[1..], "r").unwrap().finish().unwrap();
+        assert_eq!(read_out(&out).unwrap().documents, sample().documents[1..]);
+        assert!(!out.join(part_path("measures", "a", "csv")).exists());
+    }
+
+    #[test]
+    fn an_empty_run_still_has_a_part_per_dataset() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        write_out(&out, &Datasets::default(), "", &WriteOptions::default()).unwrap();
+        for name in DATASETS {
+            assert_eq!(
+                part_files(&out, name, "parquet").unwrap().len(),
+                1,
+                "{name}"
+            );
+            assert_eq!(part_files(&out, name, "csv").unwrap().len(), 1, "{name}");
+        }
+        assert_eq!(read_out(&out).unwrap(), Datasets::default());
+    }
+
+    #[test]
+    fn export_joins_the_parts_into_one_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let writer = OutWriter::begin(&out, &WriteOptions { csv_bom: true }).unwrap();
+        let parts = two_parts(&writer);
+        writer.finish(&parts, "r").unwrap().finish().unwrap();
+
+        let csv = tmp.path().join("documents.csv");
+        let joined = export(&out, "documents", ExportFormat::Csv { bom: false }, &csv).unwrap();
+        assert_eq!(joined, 2);
+        let text = fs::read_to_string(&csv).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("doc_id,source_path,"), "{text}");
+        assert_eq!(lines.len(), 3, "one header, two documents: {text}");
+        assert!(lines[1].contains("seeds/松江市_計画.txt") && lines[2].contains("drop/empty.txt"));
+
+        let parquet = tmp.path().join("measures.parquet");
+        export(&out, "measures", ExportFormat::Parquet, &parquet).unwrap();
+        let df = encode::read_parquet(fs::read(&parquet).unwrap()).unwrap();
+        let back = frame::read_measures(&df).unwrap();
+        assert_eq!(back, sample().measures);
+
+        let err = export(&out, "nope", ExportFormat::Parquet, &parquet).unwrap_err();
+        assert!(err.to_string().contains("measures"), "{err}");
+        let names: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp"))
+            .collect();
+        assert!(names.is_empty(), "{names:?}");
     }
 
     /// Writes the sample rows to `$PLANFACTS_OUT` for the client checks in
