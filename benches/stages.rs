@@ -13,7 +13,7 @@ use planfacts::check::{check_document, Config, DocFacts};
 use planfacts::extract::{self, document, DocContext};
 use planfacts::pipeline::{self, Budget};
 use planfacts::write::{self, encode, Datasets};
-use planfacts::{batch, decode, generate, normalize, segment};
+use planfacts::{decode, generate, normalize, parts, segment};
 
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -44,15 +44,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let input: usize = corpus.iter().map(|d| d.bytes.len()).sum();
 
     // Whole per-document outputs, in parts: the input of the part stages.
-    let docs_of: Vec<batch::Doc> = corpus
+    let docs_of: Vec<parts::Doc> = corpus
         .iter()
         .enumerate()
-        .map(|(i, d)| batch::Doc {
+        .map(|(i, d)| parts::Doc {
             sig: i as u64,
             bytes: d.bytes.len() as u64,
         })
         .collect();
-    let batches: Vec<Datasets> = batch::plan(&docs_of, &[])
+    let parts_data: Vec<Datasets> = parts::plan(&docs_of, &[])
         .into_iter()
         .map(|members| {
             let mut data = Datasets::default();
@@ -112,7 +112,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::hint::black_box(findings);
         }
         output_bytes = 0;
-        for data in &batches {
+        for data in &parts_data {
             let t = Instant::now();
             let frames = write::frames(data)?;
             let t = timed(5, t);

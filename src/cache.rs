@@ -283,7 +283,7 @@ pub fn content_hash(bytes: &[u8]) -> String {
 }
 
 /// The first 8 bytes (little-endian) of the BLAKE3 hash of `parts` fed in
-/// order: a well-spread number for shares, batch boundaries and ids.
+/// order: a well-spread number for shares, document signatures and ids.
 pub fn hash64(parts: &[&[u8]]) -> u64 {
     let mut h = blake3::Hasher::new();
     for part in parts {
@@ -325,13 +325,13 @@ impl Cache {
 
     /// The entry key of `path` with content `content` under this build.
     pub fn key(path: &str, content: &str) -> String {
-        Self::batch_key(&[path, content])
+        Self::key_of(&[path, content])
     }
 
-    /// The key of a batch entry: everything the batch's bytes depend on,
-    /// given as `parts` (inputs, settings), under this build. Each part is
+    /// The key of an entry: everything its bytes depend on, given as
+    /// `parts` (inputs, settings), under this build. Each part is
     /// length-prefixed, so parts cannot shift into one another.
-    pub fn batch_key(parts: &[&str]) -> String {
+    pub fn key_of(parts: &[&str]) -> String {
         let mut h = blake3::Hasher::new();
         for part in [FORMAT, env!("CARGO_PKG_VERSION"), BUILD.as_str()]
             .into_iter()
@@ -783,12 +783,9 @@ mod tests {
     fn part_entries_round_trip_and_damage_is_a_miss() {
         let tmp = tempfile::tempdir().unwrap();
         let cache = Cache::open(tmp.path());
-        let key = Cache::batch_key(&["drop/a.txt", "abc"]);
-        assert_ne!(key, Cache::batch_key(&["drop/a.txt", "abd"]));
-        assert_ne!(
-            Cache::batch_key(&["ab", "c"]),
-            Cache::batch_key(&["a", "bc"])
-        );
+        let key = Cache::key_of(&["drop/a.txt", "abc"]);
+        assert_ne!(key, Cache::key_of(&["drop/a.txt", "abd"]));
+        assert_ne!(Cache::key_of(&["ab", "c"]), Cache::key_of(&["a", "bc"]));
         assert!(cache.load_part(&key).is_none());
         cache.store_part(&key, &part()).unwrap();
         assert_eq!(cache.load_part(&key), Some(part()));
@@ -808,7 +805,7 @@ mod tests {
     fn finish_drops_parts_no_longer_used() {
         let tmp = tempfile::tempdir().unwrap();
         let cache = Cache::open(tmp.path());
-        let (old, kept) = (Cache::batch_key(&["old"]), Cache::batch_key(&["kept"]));
+        let (old, kept) = (Cache::key_of(&["old"]), Cache::key_of(&["kept"]));
         cache.store_part(&old, &part()).unwrap();
         cache.store_part(&kept, &part()).unwrap();
         cache.finish(&[], std::slice::from_ref(&kept)).unwrap();

@@ -2,7 +2,6 @@
 //! consistency findings out. Each module is one pipeline stage:
 //! decode → normalize → segment → extract → check → write.
 
-pub mod batch;
 pub mod cache;
 pub mod check;
 pub mod decode;
@@ -11,6 +10,7 @@ pub mod extract;
 pub mod generate;
 pub mod model;
 pub mod normalize;
+pub mod parts;
 pub mod pipeline;
 pub mod probe;
 pub mod report;

@@ -1,8 +1,9 @@
 //! `report.md`: a summary table (checks × severities), then each finding by
 //! document with the quoted evidence and the arithmetic.
 //!
-//! Deterministic by construction: no clock, documents in the order given,
-//! findings by position within each document.
+//! Deterministic by construction: no clock, documents by source path
+//! (whatever order the parts of `out/` hold them in), findings by position
+//! within each document.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -13,6 +14,9 @@ use crate::model::{Document, Finding, Severity, Status};
 const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
 
 pub fn render(documents: &[Document], findings: &[Finding]) -> String {
+    let mut documents: Vec<&Document> = documents.iter().collect();
+    documents.sort_by(|a, b| (&a.source_path, &a.doc_id).cmp(&(&b.source_path, &b.doc_id)));
+    let documents = &documents[..];
     let mut md = String::new();
     md.push_str("# planfacts report\n\n");
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
@@ -31,9 +35,10 @@ pub fn render(documents: &[Document], findings: &[Finding]) -> String {
     md
 }
 
-fn unread_section(md: &mut String, documents: &[Document]) {
+fn unread_section(md: &mut String, documents: &[&Document]) {
     let unread: Vec<&Document> = documents
         .iter()
+        .copied()
         .filter(|d| d.status != Status::Ok)
         .collect();
     if unread.is_empty() {
@@ -106,7 +111,7 @@ fn summary_section(md: &mut String, findings: &[Finding]) {
     );
 }
 
-fn findings_section(md: &mut String, documents: &[Document], findings: &[Finding]) {
+fn findings_section(md: &mut String, documents: &[&Document], findings: &[Finding]) {
     md.push_str("## Findings\n\n");
     let mut by_doc: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in findings {
@@ -259,6 +264,33 @@ mod tests {
             evidence: "781+896+972+1,033 = 3,682 ≠ 3,700 (printed)".to_string(),
             measure_ids: "2 4 6 8 10".to_string(),
         }
+    }
+
+    #[test]
+    fn documents_are_listed_by_path_whatever_order_they_come_in() {
+        let mut finding = total_finding();
+        let docs = vec![
+            doc(
+                "b1",
+                "drop/b.txt",
+                Status::Partial,
+                Some("2 undecodable bytes"),
+            ),
+            doc("a1", "drop/a.txt", Status::Failed, Some("binary")),
+        ];
+        finding.doc_id = "b1".into();
+        let mut other = finding.clone();
+        other.doc_id = "a1".into();
+        other.finding_id = 2;
+        let findings = [finding, other];
+        let md = render(&docs, &findings);
+        let reversed: Vec<Document> = docs.iter().rev().cloned().collect();
+        assert_eq!(md, render(&reversed, &findings));
+        let (a, b) = (
+            md.find("drop/a.txt").unwrap(),
+            md.find("drop/b.txt").unwrap(),
+        );
+        assert!(a < b, "{md}");
     }
 
     #[test]

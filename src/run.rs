@@ -1,5 +1,5 @@
 //! The nightly job: find and hash the inputs, plan the parts of `out/`
-//! (`batch`), carry over the parts whose documents did not change and
+//! (`parts`), carry over the parts whose documents did not change and
 //! parse, check and write the others in parallel (`write`), reusing cached
 //! documents (`cache`) for inputs that did not change.
 
@@ -13,7 +13,7 @@ use std::time::SystemTime;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::batch;
+use crate::parts;
 use rustc_hash::FxHashMap;
 
 use crate::cache::{self, Cache, ChangeStats, FileStat, LastRun, PartEntry, PartRecord, Seen};
@@ -424,7 +424,7 @@ impl Unit {
     }
 
     /// Names this input and its bytes: equal from night to night exactly
-    /// when the document is unchanged (see `batch`).
+    /// when the document is unchanged (see `parts`).
     fn signature(&self) -> u64 {
         let parts: Vec<&[u8]> = self
             .key_parts()
@@ -744,7 +744,7 @@ fn part_key(units: &[&Unit], fingerprint: &str) -> String {
         // Separates units, so that parts cannot shift between them.
         parts.push("\n");
     }
-    Cache::batch_key(&parts)
+    Cache::key_of(&parts)
 }
 
 /// A part's file names take the first 16 hex digits of its key.
@@ -1000,9 +1000,9 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
         .map(|f| Unit::read(f, options.max_doc_bytes, cache.as_ref(), now))
         .collect();
     let units = merge_duplicates(units);
-    let docs: Vec<batch::Doc> = units
+    let docs: Vec<parts::Doc> = units
         .iter()
-        .map(|u| batch::Doc {
+        .map(|u| parts::Doc {
             sig: u.signature(),
             bytes: u.bytes,
         })
@@ -1012,7 +1012,7 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
         .map(|p| p.last.parts.iter().map(|part| part.docs.clone()).collect())
         .unwrap_or_default();
     let fingerprint = run_fingerprint(options);
-    let jobs: Vec<PartJob<'_>> = batch::plan(&docs, &history)
+    let jobs: Vec<PartJob<'_>> = parts::plan(&docs, &history)
         .into_iter()
         .map(|members| {
             let units: Vec<&Unit> = members.iter().filter_map(|&i| units.get(i)).collect();
@@ -1092,11 +1092,7 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
         }
     }
     write::check_finding_ids(&findings)?;
-    // The report reads in path order, whatever order the parts arrived in.
-    let mut by_path: Vec<&Document> = documents.iter().collect();
-    by_path.sort_by(|a, b| a.source_path.cmp(&b.source_path));
-    let by_path: Vec<Document> = by_path.into_iter().cloned().collect();
-    let report = report::render(&by_path, &findings);
+    let report = report::render(&documents, &findings);
     let retired = writer.finish(&part_files, &report)?;
     let mut summary = summarize(&documents, &findings, measures, dates, &problems);
     if let (Some(cache), Some(dir)) = (cache, options.cache.as_deref()) {

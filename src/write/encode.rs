@@ -19,7 +19,7 @@ fn parquet_options<W: Write>(w: W) -> ParquetWriter<W> {
         .with_statistics(StatisticsOptions::full())
 }
 
-/// `df` as a whole Parquet file (one row group for a batch-sized frame).
+/// `df` as a whole Parquet file (one row group for a part-sized frame).
 pub fn parquet_bytes(df: &DataFrame) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
     let mut df = df.clone();
@@ -32,7 +32,7 @@ pub fn parquet_writer<W: Write>(w: W, df: &DataFrame) -> Result<BatchedWriter<W>
     Ok(parquet_options(w).batched(df.schema())?)
 }
 
-/// Pages bigger than this in a batch file are refused as damaged.
+/// Pages bigger than this in a part file are refused as damaged.
 const MAX_PAGE_BYTES: usize = 1 << 30;
 
 /// Append the row groups of the Parquet file `bytes` (written by
@@ -43,7 +43,7 @@ pub fn copy_row_groups<W: Write>(
     buffer: &polars_buffer::Buffer<u8>,
 ) -> Result<()> {
     let damaged = |e: polars_parquet::parquet::error::ParquetError| {
-        Error::Other(format!("an encoded batch is not valid Parquet: {e}"))
+        Error::Other(format!("a part is not valid Parquet: {e}"))
     };
     let metadata = read_metadata(&mut Cursor::new(buffer.clone())).map_err(damaged)?;
     for group in &metadata.row_groups {

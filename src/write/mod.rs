@@ -34,7 +34,7 @@ use crate::error::{Error, Result};
 use crate::model::{Block, Cell, DateMention, DocOutput, Document, Finding, Measure};
 use crate::schema::{check_foreign_keys, table_schema, TableSchema, DATASETS};
 
-/// Every dataset of one run (or of one batch of documents), rows sorted as
+/// Every dataset of one run (or of one part), rows sorted as
 /// they will be written.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Datasets {
@@ -292,18 +292,18 @@ fn fsync_dir(dir: &Path) -> Result<()> {
         .map_err(|e| Error::io(dir, e))
 }
 
-/// Split `data` into parts of documents with [`crate::batch::plan`] (no
+/// Split `data` into parts of documents with [`crate::parts::plan`] (no
 /// history: document order); each part holds the rows of its documents.
 fn parts_of(data: &Datasets) -> Vec<Datasets> {
-    let docs: Vec<crate::batch::Doc> = data
+    let docs: Vec<crate::parts::Doc> = data
         .documents
         .iter()
-        .map(|d| crate::batch::Doc {
+        .map(|d| crate::parts::Doc {
             sig: crate::cache::hash64(&[d.doc_id.as_bytes()]),
             bytes: d.bytes,
         })
         .collect();
-    let plan = crate::batch::plan(&docs, &[]);
+    let plan = crate::parts::plan(&docs, &[]);
     let mut part_of = std::collections::HashMap::new();
     for (i, members) in plan.iter().enumerate() {
         for doc in members.iter().filter_map(|&m| data.documents.get(m)) {
