@@ -106,27 +106,13 @@ pub struct PartRecord {
 impl LastRun {
     /// The files below `out` as [`LastRun::files`] lists them, sorted by path.
     pub fn files_of(out: &Path) -> std::io::Result<Vec<(String, u64, u128)>> {
-        let mut files = Vec::new();
-        let mut dirs = vec![out.to_path_buf()];
-        while let Some(dir) = dirs.pop() {
-            for entry in fs::read_dir(&dir)? {
-                let entry = entry?;
-                let meta = entry.metadata()?;
-                if meta.is_dir() {
-                    dirs.push(entry.path());
-                    continue;
-                }
-                let path = entry.path();
-                let name = path.strip_prefix(out).unwrap_or(&path);
-                files.push((
-                    name.to_string_lossy().into_owned(),
-                    meta.len(),
-                    mtime_ns(&meta),
-                ));
-            }
-        }
-        files.sort();
-        Ok(files)
+        Ok(crate::write::files_below(out)?
+            .into_iter()
+            .map(|(name, meta)| {
+                let (len, mtime) = (meta.len(), mtime_ns(&meta));
+                (name, len, mtime)
+            })
+            .collect())
     }
 }
 

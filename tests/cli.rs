@@ -19,21 +19,14 @@ fn seeds() -> PathBuf {
 
 /// Every file below `dir` as (path inside it, bytes), sorted.
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).expect("out dir").flatten() {
-            let path = e.path();
-            if path.is_dir() {
-                todo.push(path);
-            } else {
-                let name = path.strip_prefix(dir).expect("inside").to_string_lossy();
-                v.push((name.into_owned(), std::fs::read(&path).expect("file")));
-            }
-        }
-    }
-    v.sort();
-    v
+    planfacts::write::files_below(dir)
+        .expect("out dir")
+        .into_iter()
+        .map(|(name, _)| {
+            let bytes = std::fs::read(dir.join(&name)).expect("file");
+            (name, bytes)
+        })
+        .collect()
 }
 
 /// One dataset of `out` (inside `dir`) as one CSV file, through `planfacts export`.
@@ -59,14 +52,7 @@ fn two_runs_write_byte_identical_datasets() {
     let a = files(&tmp.path().join("a"));
     let b = files(&tmp.path().join("b"));
     let names: Vec<&str> = a.iter().map(|(n, _)| n.as_str()).collect();
-    for dataset in [
-        "documents",
-        "blocks",
-        "cells",
-        "measures",
-        "dates",
-        "findings",
-    ] {
+    for dataset in planfacts::schema::DATASETS {
         for (prefix, ext) in [("part-", ".parquet"), ("_part-", ".csv")] {
             let want = format!("{dataset}/{prefix}");
             assert!(

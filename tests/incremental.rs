@@ -35,24 +35,14 @@ fn options(inputs: &Path, out: &Path, cache: bool, shard: Option<Shard>) -> RunO
 
 /// Every file below an output folder, by path inside it.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut all = BTreeMap::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let path = e.unwrap().path();
-            if path.is_dir() {
-                todo.push(path);
-            } else {
-                let name = path
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                all.insert(name, fs::read(&path).unwrap());
-            }
-        }
-    }
-    all
+    write::files_below(dir)
+        .unwrap()
+        .into_iter()
+        .map(|(name, _)| {
+            let bytes = fs::read(dir.join(&name)).unwrap();
+            (name, bytes)
+        })
+        .collect()
 }
 
 /// The inode of every part file below an output folder, by path inside it.
@@ -141,6 +131,16 @@ fn assert_same_rows(incremental: &Path, full: &Path) {
         fs::read_to_string(full.join("report.md")).unwrap()
     );
     csv_rows_match_parquet(incremental);
+}
+
+/// The source path of every document in an output folder.
+fn source_paths(out: &Path) -> BTreeSet<String> {
+    write::read_out(out)
+        .unwrap()
+        .documents
+        .into_iter()
+        .map(|d| d.source_path)
+        .collect()
 }
 
 /// A generated corpus in `<dir>/corpus`.
@@ -382,12 +382,7 @@ fn shards_split_the_inputs_and_cover_them_all() {
     let corpus = corpus(tmp.path(), 30, 8, 0);
     let whole = tmp.path().join("whole");
     run::run(&options(&corpus.docs_dir, &whole, false, None)).unwrap();
-    let all: BTreeSet<String> = write::read_out(&whole)
-        .unwrap()
-        .documents
-        .into_iter()
-        .map(|d| d.source_path)
-        .collect();
+    let all: BTreeSet<String> = source_paths(&whole);
     let mut union = BTreeSet::new();
     let mut total = 0;
     let mut part_names = BTreeSet::new();
@@ -395,12 +390,7 @@ fn shards_split_the_inputs_and_cover_them_all() {
         let out = tmp.path().join("parts").join(format!("shard={index}"));
         let shard = Shard { index, count: 2 };
         let summary = run::run(&options(&corpus.docs_dir, &out, true, Some(shard))).unwrap();
-        let part: BTreeSet<String> = write::read_out(&out)
-            .unwrap()
-            .documents
-            .into_iter()
-            .map(|d| d.source_path)
-            .collect();
+        let part: BTreeSet<String> = source_paths(&out);
         assert!(
             !part.is_empty() && part.len() < all.len(),
             "shard {index}: {}",
@@ -449,12 +439,7 @@ fn the_run_never_reads_its_own_output() {
         .input_problems
         .iter()
         .any(|p| p.contains("own output")));
-    let sources: BTreeSet<String> = write::read_out(&out)
-        .unwrap()
-        .documents
-        .into_iter()
-        .map(|d| d.source_path)
-        .collect();
+    let sources: BTreeSet<String> = source_paths(&out);
     assert!(
         sources
             .iter()

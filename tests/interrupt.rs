@@ -61,20 +61,14 @@ fn run_to_end(drop: &Path, out: &Path, extra: &[&str]) {
 /// Every file under `dir`, by relative name.
 /// Every file below `dir` (datasets are folders of parts), by path inside it.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for entry in fs::read_dir(&d).expect("list out/") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                todo.push(path);
-                continue;
-            }
-            let name = path.strip_prefix(dir).expect("inside").to_string_lossy();
-            files.insert(name.into_owned(), fs::read(&path).expect("read"));
-        }
-    }
-    files
+    planfacts::write::files_below(dir)
+        .expect("list out/")
+        .into_iter()
+        .map(|(name, _)| {
+            let bytes = fs::read(dir.join(&name)).expect("read");
+            (name, bytes)
+        })
+        .collect()
 }
 
 fn names_in(dir: &Path) -> Vec<String> {

@@ -361,6 +361,28 @@ pub fn write_out(
     writer.finish(&parts, report_md)?.finish()
 }
 
+/// Every file below `dir`, as (path inside `dir`, metadata), sorted by path:
+/// what a run leaves in `out/`.
+pub fn files_below(dir: &Path) -> std::io::Result<Vec<(String, fs::Metadata)>> {
+    let mut files = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for entry in fs::read_dir(&d)? {
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            let path = entry.path();
+            if meta.is_dir() {
+                dirs.push(path);
+            } else {
+                let name = path.strip_prefix(dir).unwrap_or(&path);
+                files.push((name.to_string_lossy().into_owned(), meta));
+            }
+        }
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
+}
+
 /// The part files of `dataset` in `out`, sorted by name.
 pub fn part_files(out: &Path, dataset: &str, ext: &str) -> Result<Vec<PathBuf>> {
     let dir = out.join(dataset);
@@ -605,25 +627,14 @@ mod tests {
 
     /// Every file below `dir` as (relative path, bytes), sorted.
     fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
-        let mut files = Vec::new();
-        let mut todo = vec![dir.to_path_buf()];
-        while let Some(d) = todo.pop() {
-            for e in fs::read_dir(&d).unwrap() {
-                let path = e.unwrap().path();
-                if path.is_dir() {
-                    todo.push(path);
-                } else {
-                    let name = path
-                        .strip_prefix(dir)
-                        .unwrap()
-                        .to_string_lossy()
-                        .into_owned();
-                    files.push((name, fs::read(&path).unwrap()));
-                }
-            }
-        }
-        files.sort();
-        files
+        files_below(dir)
+            .unwrap()
+            .into_iter()
+            .map(|(name, _)| {
+                let bytes = fs::read(dir.join(&name)).unwrap();
+                (name, bytes)
+            })
+            .collect()
     }
 
     /// The one part file of `dataset` with extension `ext`.
