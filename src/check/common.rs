@@ -47,6 +47,76 @@ pub enum GroupKey {
         entity: Option<String>,
         indicator: String,
     },
+    /// One indicator's series printed over several rows of a table.
+    Series {
+        table_id: u32,
+        section: Option<String>,
+        indicator: String,
+    },
+}
+
+/// Group keys for one document's measures. A table prints one series over
+/// several rows when its stances or years are rows (`目標` / `実績` / `達成率`
+/// rows under one indicator, or one row per year): the measures of one
+/// (table, section, indicator) that never repeat a (stance, kind, unit,
+/// period) form one group, so a rate meets its result and target and a total
+/// its parts across rows. Anything else is grouped by [`group_key`].
+#[derive(Debug, Default)]
+pub struct Groups {
+    series: std::collections::BTreeSet<SeriesKey>,
+}
+
+type SeriesKey = (u32, Option<String>, String);
+
+fn series_key(m: &Measure) -> Option<SeriesKey> {
+    Some((m.table_id?, m.section.clone(), m.indicator.clone()?))
+}
+
+impl Groups {
+    pub fn new(measures: &[Measure]) -> Groups {
+        use std::collections::{BTreeMap, BTreeSet};
+        type Facet = (u8, u8, Option<String>, Option<i32>, Option<i32>, bool);
+        let mut seen: BTreeMap<SeriesKey, (BTreeSet<Facet>, BTreeSet<u32>, bool)> = BTreeMap::new();
+        for m in measures {
+            let Some(key) = series_key(m) else {
+                continue;
+            };
+            let facet: Facet = (
+                m.stance as u8,
+                m.measure as u8,
+                m.unit.clone(),
+                m.fy_start,
+                m.fy_end,
+                m.cumulative,
+            );
+            let entry = seen.entry(key).or_default();
+            if !entry.0.insert(facet) {
+                entry.2 = true;
+            }
+            if let Some(r) = m.table_row {
+                entry.1.insert(r);
+            }
+        }
+        Groups {
+            series: seen
+                .into_iter()
+                .filter(|(_, (_, rows, repeated))| !repeated && rows.len() > 1)
+                .map(|(k, _)| k)
+                .collect(),
+        }
+    }
+
+    /// The group `m` belongs to.
+    pub fn key(&self, m: &Measure) -> Option<GroupKey> {
+        match series_key(m) {
+            Some(k) if self.series.contains(&k) => Some(GroupKey::Series {
+                table_id: k.0,
+                section: k.1,
+                indicator: k.2,
+            }),
+            _ => group_key(m),
+        }
+    }
 }
 
 pub fn group_key(m: &Measure) -> Option<GroupKey> {

@@ -15,6 +15,7 @@ use super::{date_row, heading_fiscal_year, raw_span, DocContext};
 use crate::model::{BlockKind, DateKind, DateMention, Measure, MeasureKind, MeasureSource, Stance};
 use crate::normalize::NormLine;
 use crate::pipeline::Budget;
+use crate::segment::cell_type;
 use crate::segment::{SegBlock, SegCell};
 use crate::text::MappedText;
 
@@ -251,6 +252,22 @@ fn period_in(text: &str, ctx: &DateContext) -> Option<Period> {
     dates::find_dates(text, ctx)
         .into_iter()
         .find_map(|d| period_of(&d, text))
+        .or_else(|| table_year(text))
+}
+
+/// A fiscal year the way a table's header or label writes it and prose
+/// does not: `FY2024`, or a bare `2024` (a header row or column of years).
+fn table_year(text: &str) -> Option<Period> {
+    let t = text.trim();
+    let fy = cell_type::fy_label(t).or_else(|| {
+        let q = numbers::parse_quantity(t)?;
+        cell_type::is_bare_year(&q).then(|| q.number as i32)
+    })?;
+    Some(Period {
+        fy_start: Some(fy),
+        fy_end: Some(fy),
+        label: t.to_string(),
+    })
 }
 
 fn period_of(d: &FoundDate, label: &str) -> Option<Period> {
@@ -284,6 +301,7 @@ struct Memo<'a> {
     only: FxHashMap<&'a str, bool>,
     units: FxHashMap<&'a str, Option<(String, f64)>>,
     cumulative: FxHashMap<&'a str, bool>,
+    bare_units: FxHashMap<&'a str, Option<(String, f64)>>,
 }
 
 impl<'a> Memo<'a> {
@@ -294,6 +312,7 @@ impl<'a> Memo<'a> {
             only: FxHashMap::default(),
             units: FxHashMap::default(),
             cumulative: FxHashMap::default(),
+            bare_units: FxHashMap::default(),
         }
     }
 
@@ -318,6 +337,14 @@ impl<'a> Memo<'a> {
             .cumulative
             .entry(text)
             .or_insert_with(|| keywords::is_cumulative(text))
+    }
+
+    /// The unit a cell that is nothing but a unit states (`千人`, `%`).
+    fn unit_only(&mut self, text: &'a str) -> Option<(String, f64)> {
+        self.bare_units
+            .entry(text)
+            .or_insert_with(|| cell_type::unit_of(text))
+            .clone()
     }
 
     fn unit(&mut self, text: &'a str) -> Option<(String, f64)> {
@@ -360,6 +387,7 @@ fn only_period(text: &str, ctx: &DateContext) -> bool {
         }
     }
     rest.chars().filter(|c| c.is_alphanumeric()).count() <= 1
+        || cell_type::header_word(text).is_some()
 }
 
 fn kind_of(unit: Option<&str>) -> MeasureKind {
@@ -374,6 +402,10 @@ fn kind_of(unit: Option<&str>) -> MeasureKind {
 fn unit_in_label(label: &str) -> Option<(String, f64)> {
     if let Some(stated) = numbers::unit_statement(label) {
         return Some(stated);
+    }
+    // A 単位 column's cell, or a header that is only a unit: `千人`, `%`.
+    if let Some(unit) = cell_type::unit_of(label) {
+        return Some(unit);
     }
     if let Some(yen) = yen_in_latin_label(label) {
         return Some(yen);
@@ -541,7 +573,7 @@ fn row_name<'a>(cell: &'a SegCell, memo: &mut Memo<'a>) -> Option<&'a String> {
     cell.label_parts
         .iter()
         .rev()
-        .find(|l| !l.trim().is_empty() && !memo.only_period(l))
+        .find(|l| !l.trim().is_empty() && !memo.only_period(l) && memo.unit_only(l).is_none())
 }
 
 /// Whether every data row (three or more) bears the same name. Record-per-row
@@ -766,10 +798,13 @@ fn table_measures<'a>(
             .header_parts
             .last()
             .is_some_and(|h| keywords::is_rate_header(h));
+        // The nearest unit wins: the deepest header part, then the deepest
+        // row label (a 単位 column's cell, `達成率（%）` under `来場者数（千人）`).
         let label_unit = cell
             .header_parts
             .iter()
-            .chain(cell.label_parts.iter())
+            .rev()
+            .chain(cell.label_parts.iter().rev())
             .find_map(|t| memo.unit(t));
         let (unit, value, scale) = match (
             &q.unit,

@@ -8,6 +8,7 @@ use crate::normalize::NormLine;
 use crate::pipeline::Budget;
 use crate::text::MappedText;
 
+use super::html_table::{html_rows, html_run};
 use super::lines::{
     indent_width, is_blank, is_page_marker, is_punctuation_only, join_spaced, join_wrapped,
     lead_col, raw_join, RawLines,
@@ -55,6 +56,7 @@ impl LineInfo {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TableKind {
+    Html,
     Tab,
     Pipe,
     Spaces,
@@ -84,7 +86,12 @@ fn find_tables(lines: &[NormLine], infos: &[LineInfo]) -> Vec<Option<TableRun>> 
     let mut out = vec![None; lines.len()];
     let mut i = 0;
     while i < lines.len() {
-        let run = tab_run(lines, i)
+        let run = html_run(lines, i)
+            .map(|end| TableRun {
+                kind: TableKind::Html,
+                end,
+            })
+            .or_else(|| tab_run(lines, i))
             .or_else(|| pipe_run(infos, i))
             .or_else(|| space_run(infos, i));
         match (run, out.get_mut(i)) {
@@ -531,7 +538,16 @@ impl<'a> Builder<'a> {
         let lines = self.lines.get(i..=run.end).unwrap_or_default();
         let mut header_rows = None;
         let mut rows = vec![];
-        for (k, l) in lines.iter().enumerate() {
+        if run.kind == TableKind::Html {
+            let (html, th_rows) = html_rows(lines, &mut self.raw);
+            rows = html;
+            header_rows = th_rows;
+        }
+        for (k, l) in lines
+            .iter()
+            .enumerate()
+            .filter(|_| run.kind != TableKind::Html)
+        {
             let fields = match run.kind {
                 TableKind::Tab => split_on(&l.norm, '\t'),
                 TableKind::Pipe => {
@@ -545,6 +561,7 @@ impl<'a> Builder<'a> {
                     }
                     f
                 }
+                TableKind::Html => vec![],
                 TableKind::Spaces => self
                     .info(i + k)
                     .map(|x| split_spaces(&x.body))
