@@ -578,10 +578,21 @@ fn render(d: &Dims, seed: u64, plant: bool) -> Rendering {
         rows,
         header_rows,
     };
-    let (name, mut text) = serialize(&table, d.sep);
-    if d.wide {
-        text = to_wide(&text);
-    }
+    let table = if d.wide {
+        // Full-width digits inside the cells; the separators stay as they are.
+        Table {
+            above: table.above.iter().map(|a| to_wide(a)).collect(),
+            rows: table
+                .rows
+                .iter()
+                .map(|r| r.iter().map(|c| to_wide(c)).collect())
+                .collect(),
+            ..table
+        }
+    } else {
+        table
+    };
+    let (name, text) = serialize(&table, d.sep);
     Rendering { name, text, facts }
 }
 

@@ -333,10 +333,11 @@ impl<'a> Memo<'a> {
     }
 
     fn cumulative(&mut self, text: &'a str) -> bool {
-        *self
-            .cumulative
-            .entry(text)
-            .or_insert_with(|| keywords::is_cumulative(text))
+        *self.cumulative.entry(text).or_insert_with(|| {
+            keywords::is_cumulative(text)
+                || cell_type::is_total(text)
+                || cell_type::is_span_total(text)
+        })
     }
 
     /// The unit a cell that is nothing but a unit states (`千人`, `%`).
@@ -388,6 +389,7 @@ fn only_period(text: &str, ctx: &DateContext) -> bool {
     }
     rest.chars().filter(|c| c.is_alphanumeric()).count() <= 1
         || cell_type::header_word(text).is_some()
+        || table_year(text).is_some()
 }
 
 fn kind_of(unit: Option<&str>) -> MeasureKind {
@@ -708,8 +710,9 @@ fn table_measures<'a>(
             continue;
         }
         let col_period = cell.header_parts.iter().rev().find_map(|h| memo.period(h));
-        let cumulative_word =
-            memo.cumulative(header) || cell.label_parts.iter().any(|l| memo.cumulative(l));
+        let cumulative_word = memo.cumulative(header)
+            || cell.header_parts.iter().any(|h| memo.cumulative(h))
+            || cell.label_parts.iter().any(|l| memo.cumulative(l));
         let relative = frame.this_year.and_then(|base| {
             let header = cell
                 .header_parts
@@ -774,9 +777,9 @@ fn table_measures<'a>(
             row_name.or_else(|| {
                 cell.header_parts
                     .iter()
-                    .find(|h| {
-                        !h.trim().is_empty() && !memo.only_period(h) && stance_of(h).is_none()
-                    })
+                    // `only_period` leaves out stance words too (`目標値`);
+                    // `事業費`, planned as a word, still names the figure.
+                    .find(|h| !h.trim().is_empty() && !memo.only_period(h))
                     .cloned()
                     .filter(|_| !cell.label_parts.is_empty())
             })

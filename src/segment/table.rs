@@ -422,7 +422,7 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
     let year_column = |c: usize| {
         years.get(c).is_some_and(|y| {
             y.len() >= 2
-                && Some(&y.len()) == filled.get(c)
+                && Some(&y.len()) == numeric.get(c)
                 && y.windows(2).all(|w| matches!(w, [a, b] if b > a))
         })
     };
