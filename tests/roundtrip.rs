@@ -863,6 +863,12 @@ fn tables_of_every_layout_read_back() {
             .count()
             > loud.len();
         planted.add(caught);
+        if !caught {
+            let key = format!("planted {:?}/{:?}/{:?}", d.orient, d.sep, d.unit_at);
+            examples
+                .entry(key)
+                .or_insert_with(|| format!("{}\n{:#?}", p.text, summarize(&pout.measures)));
+        }
         facts.right += here.right;
         facts.total += here.total;
         for v in d.values() {

@@ -785,10 +785,12 @@ fn table_measures<'a>(
             })
         }
         .or_else(|| frame.caption.clone());
+        // A 単位 column's cell (`人`, `%`) names no group.
         let group = cell
             .label_parts
             .iter()
             .rev()
+            .filter(|l| memo.unit_only(l).is_none())
             .skip(1)
             .find(|l| !l.trim().is_empty())
             .cloned();
