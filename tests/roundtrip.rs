@@ -816,10 +816,12 @@ impl Tally {
     }
 }
 
-/// Floors the reader meets today; the issue asks for 99 / 97 / 97.
-const FACTS_FLOOR: f64 = 0.0;
-const DIMENSION_FLOOR: f64 = 0.0;
-const PLANTED_FLOOR: f64 = 0.0;
+/// Facts read with every attribute right, over all renderings (%).
+const FACTS_FLOOR: f64 = 99.0;
+/// The same, within every single dimension value (%).
+const DIMENSION_FLOOR: f64 = 97.0;
+/// Planted inconsistencies found, over all renderings (%).
+const PLANTED_FLOOR: f64 = 97.0;
 
 #[test]
 fn tables_of_every_layout_read_back() {
@@ -910,6 +912,11 @@ fn tables_of_every_layout_read_back() {
         }
     }
     assert!(dims.len() >= 2000, "only {} renderings", dims.len());
+    assert!(
+        clean_findings.is_empty(),
+        "error or warning findings on clean renderings:\n{}",
+        clean_findings.join("\n----\n")
+    );
     assert!(facts.pct() >= FACTS_FLOOR, "facts {:.2}%", facts.pct());
     assert!(
         worst_dim >= DIMENSION_FLOOR,

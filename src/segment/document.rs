@@ -8,6 +8,7 @@ use crate::normalize::NormLine;
 use crate::pipeline::Budget;
 use crate::text::MappedText;
 
+use super::aligned::{aligned_rows, aligned_run};
 use super::html_table::{html_rows, html_run};
 use super::lines::{
     indent_width, is_blank, is_page_marker, is_punctuation_only, join_spaced, join_wrapped,
@@ -57,6 +58,7 @@ impl LineInfo {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TableKind {
     Html,
+    Aligned,
     Tab,
     Pipe,
     Spaces,
@@ -85,7 +87,24 @@ fn has_quantity(fields: &[&str]) -> bool {
 fn find_tables(lines: &[NormLine], infos: &[LineInfo]) -> Vec<Option<TableRun>> {
     let mut out = vec![None; lines.len()];
     let mut i = 0;
+    // Lines up to here belong to a run already found not to be aligned.
+    let mut not_aligned: Option<usize> = None;
     while i < lines.len() {
+        let mut aligned = || {
+            if not_aligned.is_some_and(|n| i <= n) {
+                return None;
+            }
+            match aligned_run(lines, i, |t| quantity(t.trim()).is_some()) {
+                Ok(end) => Some(TableRun {
+                    kind: TableKind::Aligned,
+                    end,
+                }),
+                Err(seen) => {
+                    not_aligned = Some(seen);
+                    None
+                }
+            }
+        };
         let run = html_run(lines, i)
             .map(|end| TableRun {
                 kind: TableKind::Html,
@@ -93,6 +112,7 @@ fn find_tables(lines: &[NormLine], infos: &[LineInfo]) -> Vec<Option<TableRun>> 
             })
             .or_else(|| tab_run(lines, i))
             .or_else(|| pipe_run(infos, i))
+            .or_else(&mut aligned)
             .or_else(|| space_run(infos, i));
         match (run, out.get_mut(i)) {
             (Some(run), Some(slot)) => {
@@ -542,12 +562,11 @@ impl<'a> Builder<'a> {
             let (html, th_rows) = html_rows(lines, &mut self.raw);
             rows = html;
             header_rows = th_rows;
+        } else if run.kind == TableKind::Aligned {
+            rows = aligned_rows(lines, &mut self.raw);
         }
-        for (k, l) in lines
-            .iter()
-            .enumerate()
-            .filter(|_| run.kind != TableKind::Html)
-        {
+        let by_line = !matches!(run.kind, TableKind::Html | TableKind::Aligned);
+        for (k, l) in lines.iter().enumerate().filter(|_| by_line) {
             let fields = match run.kind {
                 TableKind::Tab => split_on(&l.norm, '\t'),
                 TableKind::Pipe => {
@@ -561,7 +580,7 @@ impl<'a> Builder<'a> {
                     }
                     f
                 }
-                TableKind::Html => vec![],
+                TableKind::Html | TableKind::Aligned => vec![],
                 TableKind::Spaces => self
                     .info(i + k)
                     .map(|x| split_spaces(&x.body))

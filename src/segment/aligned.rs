@@ -1,0 +1,178 @@
+//! Space-aligned tables of layout-preserving PDF text whose rows do not all
+//! have the same number of fields: spanning headers (`目標` over three year
+//! columns), an empty top-left cell, row labels printed only on a group's
+//! first row. Each field is placed in the column its position on the page
+//! overlaps, the columns being those of the rows with the most fields.
+
+use std::ops::Range;
+
+use crate::normalize::NormLine;
+
+use super::lines::{is_blank, RawLines};
+use super::table::{grid_cell, split_spaces, GridCell};
+
+/// Lines one aligned table may span.
+const MAX_LINES: usize = 2000;
+
+/// Display width of a char as a layout renders it: wide (CJK, full-width)
+/// chars take two columns.
+fn char_width(c: char) -> usize {
+    let u = c as u32;
+    let narrow_kana = (0xFF61..=0xFF9F).contains(&u);
+    if u >= 0x1100 && !narrow_kana {
+        2
+    } else {
+        1
+    }
+}
+
+/// Fields of one line with their display columns (`start..end`), read
+/// from the raw text so that width folding does not move them.
+fn fields(line: &NormLine) -> Vec<(crate::text::MappedText, Range<usize>)> {
+    // Display column where each raw char starts.
+    let mut at = Vec::with_capacity(line.raw.len() + 1);
+    let mut x = 0;
+    for c in line.raw.chars() {
+        at.push(x);
+        x += if c == '\t' { 8 } else { char_width(c) };
+    }
+    at.push(x);
+    split_spaces(&line.norm)
+        .into_iter()
+        .map(|f| {
+            let col = |p: Option<&crate::model::Pos>| {
+                p.and_then(|p| at.get(p.col as usize)).copied().unwrap_or(0)
+            };
+            let start = col(f.pos.first());
+            let last = f.pos.last().map(|p| p.col as usize + 1);
+            let end = last.and_then(|l| at.get(l)).copied().unwrap_or(start + 1);
+            (f, start..end.max(start + 1))
+        })
+        .collect()
+}
+
+/// Columns from the lines with the most fields: each column spans every
+/// such line's field in that position.
+fn columns(lines: &[Vec<Range<usize>>]) -> Option<Vec<Range<usize>>> {
+    let k = lines.iter().map(Vec::len).max()?;
+    let mut cols: Vec<Range<usize>> = vec![];
+    for l in lines.iter().filter(|l| l.len() == k) {
+        if cols.is_empty() {
+            cols = l.clone();
+            continue;
+        }
+        for (c, r) in cols.iter_mut().zip(l) {
+            *c = c.start.min(r.start)..c.end.max(r.end);
+        }
+    }
+    // Columns that run into each other are no layout.
+    let apart = cols
+        .windows(2)
+        .all(|w| matches!(w, [a, b] if a.end <= b.start));
+    (k >= 3 && apart).then_some(cols)
+}
+
+/// The column a field lies in: the one it overlaps most, else the one it
+/// starts in; `None` when it straddles no column.
+fn column_of(cols: &[Range<usize>], f: &Range<usize>) -> Option<usize> {
+    let overlap = |c: &Range<usize>| f.end.min(c.end).saturating_sub(f.start.max(c.start));
+    let best = (0..cols.len()).max_by_key(|&i| cols.get(i).map_or(0, overlap))?;
+    if cols.get(best).is_some_and(|c| overlap(c) > 0) {
+        return Some(best);
+    }
+    // A field in the gap before a column (a centred or longer header).
+    (0..cols.len())
+        .rev()
+        .find(|&i| cols.get(i).is_some_and(|c| c.start <= f.start))
+        .or(Some(0))
+}
+
+/// Per line, the column index of each field, when every field of every
+/// line finds a column of its own.
+fn placements(lines: &[NormLine]) -> Option<Vec<Vec<usize>>> {
+    let ranges: Vec<Vec<Range<usize>>> = lines
+        .iter()
+        .map(|l| fields(l).into_iter().map(|(_, r)| r).collect())
+        .collect();
+    let cols = columns(&ranges)?;
+    ranges
+        .iter()
+        .map(|l| {
+            let placed: Option<Vec<usize>> = l.iter().map(|f| column_of(&cols, f)).collect();
+            let placed = placed?;
+            placed
+                .windows(2)
+                .all(|w| matches!(w, [a, b] if a < b))
+                .then_some(placed)
+        })
+        .collect()
+}
+
+/// Whether line `i` starts an aligned table: `Ok(last line)`, or
+/// `Err(last line looked at)` so that the caller does not look at the same
+/// run again from each of its lines. A table is a run of non-blank lines of
+/// two or more fields each, two or more of them holding a figure after
+/// their first field, whose fields all fall into the columns of the widest
+/// lines.
+pub(crate) fn aligned_run(
+    lines: &[NormLine],
+    i: usize,
+    has_figure: impl Fn(&str) -> bool,
+) -> Result<usize, usize> {
+    let n = lines
+        .iter()
+        .skip(i)
+        .take(MAX_LINES)
+        .take_while(|l| {
+            !is_blank(&l.raw)
+                && !l.norm.text.contains(['\t', '|', '｜'])
+                && split_spaces(&l.norm).len() >= 2
+        })
+        .count();
+    let last = i + n.max(1) - 1;
+    let run = lines.get(i..i + n).unwrap_or_default();
+    if run.len() < 3 {
+        return Err(last);
+    }
+    let figures = run
+        .iter()
+        .filter(|l| {
+            split_spaces(&l.norm)
+                .iter()
+                .skip(1)
+                .any(|f| has_figure(&f.text))
+        })
+        .count();
+    if figures < 2 || placements(run).is_none() {
+        return Err(last);
+    }
+    Ok(last)
+}
+
+/// The grid of an aligned table's lines.
+pub(crate) fn aligned_rows(
+    lines: &[NormLine],
+    raw: &mut RawLines<'_>,
+) -> Vec<Vec<Option<GridCell>>> {
+    let Some(places) = placements(lines) else {
+        return vec![];
+    };
+    let width = places
+        .iter()
+        .filter_map(|p| p.last())
+        .max()
+        .map_or(0, |m| m + 1);
+    lines
+        .iter()
+        .zip(places)
+        .map(|(l, place)| {
+            let mut row: Vec<Option<GridCell>> = (0..width).map(|_| None).collect();
+            for ((f, _), c) in fields(l).into_iter().zip(place) {
+                if let Some(slot) = row.get_mut(c) {
+                    *slot = grid_cell(f, raw);
+                }
+            }
+            row
+        })
+        .collect()
+}
