@@ -76,9 +76,29 @@ impl Groups {
     pub fn new(measures: &[Measure]) -> Groups {
         use std::collections::{BTreeMap, BTreeSet};
         type Facet = (u8, u8, Option<String>, Option<i32>, Option<i32>, bool);
-        let mut seen: BTreeMap<SeriesKey, (BTreeSet<Facet>, BTreeSet<u32>, bool)> = BTreeMap::new();
+        // What a row gives all its measures: one stance and kind (a `目標`
+        // or `達成率` row), or one period (a year's row, a `計` row).
+        type RowStance = (u8, u8);
+        type RowPeriod = (Option<i32>, Option<i32>, bool);
+        #[derive(Default)]
+        struct Seen {
+            facets: BTreeSet<Facet>,
+            repeated: bool,
+            stances: BTreeMap<u32, BTreeSet<RowStance>>,
+            periods: BTreeMap<u32, BTreeSet<RowPeriod>>,
+        }
+        // Each row one value of its own, different from every other row's.
+        fn rows_apart<T: Ord + Clone>(rows: &BTreeMap<u32, BTreeSet<T>>) -> bool {
+            let mut own = BTreeSet::new();
+            rows.len() > 1
+                && rows.values().all(|set| match set.iter().next() {
+                    Some(one) if set.len() == 1 => own.insert(one.clone()),
+                    _ => false,
+                })
+        }
+        let mut seen: BTreeMap<SeriesKey, Seen> = BTreeMap::new();
         for m in measures {
-            let Some(key) = series_key(m) else {
+            let (Some(key), Some(row)) = (series_key(m), m.table_row) else {
                 continue;
             };
             let facet: Facet = (
@@ -90,17 +110,24 @@ impl Groups {
                 m.cumulative,
             );
             let entry = seen.entry(key).or_default();
-            if !entry.0.insert(facet) {
-                entry.2 = true;
+            if !entry.facets.insert(facet) {
+                entry.repeated = true;
             }
-            if let Some(r) = m.table_row {
-                entry.1.insert(r);
-            }
+            entry
+                .stances
+                .entry(row)
+                .or_default()
+                .insert((m.stance as u8, m.measure as u8));
+            entry
+                .periods
+                .entry(row)
+                .or_default()
+                .insert((m.fy_start, m.fy_end, m.cumulative));
         }
         Groups {
             series: seen
                 .into_iter()
-                .filter(|(_, (_, rows, repeated))| !repeated && rows.len() > 1)
+                .filter(|(_, s)| !s.repeated && (rows_apart(&s.stances) || rows_apart(&s.periods)))
                 .map(|(k, _)| k)
                 .collect(),
         }

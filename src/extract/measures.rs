@@ -388,7 +388,10 @@ fn only_period(text: &str, ctx: &DateContext) -> bool {
         }
     }
     rest.chars().filter(|c| c.is_alphanumeric()).count() <= 1
-        || cell_type::header_word(text).is_some()
+        // Periods and stance words the list above lacks (`計画値`, `達成度`,
+        // `1年目（2024年度）`, `FY2024`, a bare `2024`). A budget stage
+        // with its budget (`当初予算`, `補正予算額`) names the figure.
+        || (cell_type::header_word(text).is_some() && !text.contains("当初") && !text.contains("補正"))
         || table_year(text).is_some()
 }
 
@@ -1262,10 +1265,19 @@ mod tests {
             Some((-5_494_000.0, 1000.0))
         );
         assert_eq!(fee.and_then(|m| m.unit.as_deref()), Some("円"));
-        // Near miss: a line of different units states none for the table.
+        // A line of different units, each under its column: the columns
+        // are read by position (an aligned table), and each takes its own.
         let measures = book("千円            千円            人");
         let tax = measures.iter().find(|m| m.raw == "12,345,600");
-        assert_eq!(tax.map(|m| (m.value, m.scale)), Some((12_345_600.0, 1.0)));
+        assert_eq!(
+            tax.map(|m| (m.value, m.scale)),
+            Some((12_345_600_000.0, 1000.0))
+        );
+        let change = measures.iter().find(|m| m.raw == "345,500");
+        assert_eq!(
+            change.map(|m| (m.value, m.unit.as_deref())),
+            Some((345_500.0, Some("人")))
+        );
     }
 
     #[test]
