@@ -664,12 +664,24 @@ fn serialize(t: &Table, sep: Sep) -> (&'static str, String) {
                         .unwrap_or(0)
                 })
                 .collect();
+            // As layout-preserving PDF text prints them: figures flush
+            // right in their column, words flush left.
             for r in &t.rows {
                 let mut line = String::new();
                 for (c, w) in widths.iter().enumerate() {
                     let cell = r.get(c).map_or("", String::as_str);
-                    line.push_str(cell);
-                    line.push_str(&" ".repeat(w - width(cell) + 3));
+                    let pad = " ".repeat(w - width(cell));
+                    let figure = cell
+                        .starts_with(|ch: char| ch.is_ascii_digit() || ('０'..='９').contains(&ch))
+                        && !cell.contains('年');
+                    if figure {
+                        line.push_str(&pad);
+                        line.push_str(cell);
+                    } else {
+                        line.push_str(cell);
+                        line.push_str(&pad);
+                    }
+                    line.push_str("   ");
                 }
                 out.push_str(line.trim_end());
                 out.push('\n');

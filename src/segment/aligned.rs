@@ -52,7 +52,10 @@ fn fields(line: &NormLine) -> Vec<(crate::text::MappedText, Range<usize>)> {
 }
 
 /// Columns from the lines with the most fields: each column spans every
-/// such line's field in that position.
+/// such line's field in that position. Then, lines with fewer fields in
+/// turn (most first), a field that overlaps exactly one column widens it,
+/// so that a column of figures flush right takes in the header printed
+/// flush left above it (`2024年度` over `1,250`).
 fn columns(lines: &[Vec<Range<usize>>]) -> Option<Vec<Range<usize>>> {
     let k = lines.iter().map(Vec::len).max()?;
     let mut cols: Vec<Range<usize>> = vec![];
@@ -66,25 +69,56 @@ fn columns(lines: &[Vec<Range<usize>>]) -> Option<Vec<Range<usize>>> {
         }
     }
     // Columns that run into each other are no layout.
-    let apart = cols
-        .windows(2)
-        .all(|w| matches!(w, [a, b] if a.end <= b.start));
-    (k >= 3 && apart).then_some(cols)
+    let apart = |cols: &[Range<usize>]| {
+        cols.windows(2)
+            .all(|w| matches!(w, [a, b] if a.end <= b.start))
+    };
+    if k < 3 || !apart(&cols) {
+        return None;
+    }
+    let mut by_width: Vec<&Vec<Range<usize>>> = lines.iter().filter(|l| l.len() < k).collect();
+    by_width.sort_by_key(|l| std::cmp::Reverse(l.len()));
+    for l in by_width {
+        for f in l {
+            let hits: Vec<usize> = (0..cols.len())
+                .filter(|&i| cols.get(i).is_some_and(|c| overlap(c, f) > 0))
+                .collect();
+            let [only] = hits.as_slice() else {
+                continue;
+            };
+            let mut wider = cols.clone();
+            if let Some(c) = wider.get_mut(*only) {
+                *c = c.start.min(f.start)..c.end.max(f.end);
+            }
+            if apart(&wider) {
+                cols = wider;
+            }
+        }
+    }
+    Some(cols)
 }
 
-/// The column a field lies in: the one it overlaps most, else the one it
-/// starts in; `None` when it straddles no column.
+fn overlap(c: &Range<usize>, f: &Range<usize>) -> usize {
+    f.end.min(c.end).saturating_sub(f.start.max(c.start))
+}
+
+/// The column a field lies in: the one it overlaps most, else the nearest
+/// (a field in the gap between two columns goes right on a tie).
 fn column_of(cols: &[Range<usize>], f: &Range<usize>) -> Option<usize> {
-    let overlap = |c: &Range<usize>| f.end.min(c.end).saturating_sub(f.start.max(c.start));
-    let best = (0..cols.len()).max_by_key(|&i| cols.get(i).map_or(0, overlap))?;
-    if cols.get(best).is_some_and(|c| overlap(c) > 0) {
+    let best = (0..cols.len()).max_by_key(|&i| cols.get(i).map_or(0, |c| overlap(c, f)))?;
+    if cols.get(best).is_some_and(|c| overlap(c, f) > 0) {
         return Some(best);
     }
-    // A field in the gap before a column (a centred or longer header).
+    let distance = |c: &Range<usize>| {
+        if f.end <= c.start {
+            c.start - f.end
+        } else {
+            f.start.saturating_sub(c.end)
+        }
+    };
     (0..cols.len())
         .rev()
-        .find(|&i| cols.get(i).is_some_and(|c| c.start <= f.start))
-        .or(Some(0))
+        .min_by_key(|&i| cols.get(i).map_or(usize::MAX, distance))
 }
 
 /// Per line, the column index of each field, when every field of every
@@ -175,4 +209,60 @@ pub(crate) fn aligned_rows(
             row
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lines::test_util::norm_line;
+    use super::*;
+
+    fn lines(text: &str) -> Vec<NormLine> {
+        text.lines()
+            .enumerate()
+            .map(|(i, l)| norm_line(u32::try_from(i + 1).unwrap_or(0), l))
+            .collect()
+    }
+
+    fn texts(rows: &[Vec<Option<GridCell>>]) -> Vec<Vec<String>> {
+        rows.iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| c.as_ref().map_or(String::new(), |c| c.content.text.clone()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn spanning_header_over_figures_flush_right() {
+        let ls = lines(
+            "指標       目標                 実績\n\
+             \x20          R5      R6   計      R5      R6   計\n\
+             来場者数   100    120  220      90     130  220\n\
+             \x20          200    220  420     190     210  400",
+        );
+        assert_eq!(
+            aligned_run(&ls, 0, |t| t.chars().any(|c| c.is_ascii_digit())),
+            Ok(3)
+        );
+        let mut raw = RawLines::new(&ls);
+        let rows = texts(&aligned_rows(&ls, &mut raw));
+        assert_eq!(rows[0], ["指標", "目標", "", "", "実績", "", ""]);
+        assert_eq!(rows[1], ["", "R5", "R6", "計", "R5", "R6", "計"]);
+        assert_eq!(rows[3], ["", "200", "220", "420", "190", "210", "400"]);
+    }
+
+    #[test]
+    fn prose_with_double_spaces_is_no_table() {
+        let ls = lines("これは  文章です\nそして  続きます\n最後に  終わります");
+        assert!(aligned_run(&ls, 0, |t| t.chars().any(|c| c.is_ascii_digit())).is_err());
+    }
+
+    #[test]
+    fn wide_chars_count_twice() {
+        assert_eq!(char_width('a'), 1);
+        assert_eq!(char_width('目'), 2);
+        assert_eq!(char_width('１'), 2);
+        assert_eq!(char_width('ｱ'), 1);
+    }
 }

@@ -189,3 +189,63 @@ fn lay_out(rows: Vec<Vec<HtmlCell>>, raw: &mut RawLines<'_>) -> Vec<Vec<Option<G
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::lines::test_util::norm_line;
+    use super::*;
+
+    fn grid(text: &str) -> (Vec<Vec<String>>, Option<usize>) {
+        let ls: Vec<NormLine> = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| norm_line(u32::try_from(i + 1).unwrap_or(0), l))
+            .collect();
+        let mut raw = RawLines::new(&ls);
+        let (rows, header) = html_rows(&ls, &mut raw);
+        let texts = rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| c.as_ref().map_or(String::new(), |c| c.content.text.clone()))
+                    .collect()
+            })
+            .collect();
+        (texts, header)
+    }
+
+    #[test]
+    fn colspan_and_rowspan_leave_empty_cells() {
+        let (rows, header) = grid(
+            "<table>\n\
+             <tr><th rowspan=\"2\">指標</th><th colspan=\"2\">R5</th></tr>\n\
+             <tr><th>目標</th><th>実績</th></tr>\n\
+             <tr><td rowspan=2>来場者数</td><td>100</td><td>90</td></tr>\n\
+             <tr><td>200</td><td>190</td></tr>\n\
+             </table>",
+        );
+        assert_eq!(header, Some(2));
+        assert_eq!(rows[0], ["指標", "R5", ""]);
+        assert_eq!(rows[1], ["", "目標", "実績"]);
+        assert_eq!(rows[2], ["来場者数", "100", "90"]);
+        assert_eq!(rows[3], ["", "200", "190"]);
+    }
+
+    #[test]
+    fn a_table_on_one_line_and_unclosed_cells() {
+        let (rows, header) =
+            grid("<table><tr><td>a<td>1<tr><td>b<br>c</td><td>2</td></tr></table>");
+        assert_eq!(header, None);
+        assert_eq!(rows, [["a", "1"], ["b c", "2"]]);
+    }
+
+    #[test]
+    fn span_attributes() {
+        assert_eq!(span_attr(" colspan=\"3\"", "colspan"), 3);
+        assert_eq!(span_attr(" rowspan='2'", "rowspan"), 2);
+        assert_eq!(span_attr("", "colspan"), 1);
+        assert_eq!(span_attr(" colspan=\"99999\"", "colspan"), 1000);
+        assert_eq!(tag_name("td colspan=2"), ("td".to_string(), " colspan=2"));
+        assert_eq!(tag_name("br/"), ("br".to_string(), ""));
+    }
+}
