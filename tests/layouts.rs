@@ -178,3 +178,16 @@ fn a_rate_row_meets_its_target_and_result_rows() {
     );
     assert_eq!(find(&out, "95.0%").stance, Stance::Achieved);
 }
+
+#[test]
+fn a_table_goes_on_after_a_page_break_with_its_header_again() {
+    // The total row on the second page sums the years on both pages.
+    let out = run("年度\t相談件数\n令和4年度\t120\n令和5年度\t135\n\n- 1 -\n\n年度\t相談件数\n令和6年度\t150\n計\t405\n");
+    let total = find(&out, "405");
+    assert!(total.cumulative);
+    assert_eq!((total.fy_start, total.fy_end), (Some(2022), Some(2024)));
+    assert_eq!(find(&out, "150").indicator.as_deref(), Some("相談件数"));
+    let tables: std::collections::BTreeSet<Option<u32>> =
+        out.measures.iter().map(|m| m.table_id).collect();
+    assert_eq!(tables.len(), 1, "one table across the page break");
+}

@@ -121,6 +121,8 @@ struct Dims {
     wide: bool,
     carry: bool,
     empty_corner: bool,
+    /// A page break (`- 1 -`) inside the table, its header printed again after it.
+    page_break: bool,
 }
 
 impl Dims {
@@ -140,6 +142,7 @@ impl Dims {
             s("full-width digits", self.wide.to_string()),
             s("carried-down labels", self.carry.to_string()),
             s("empty top-left", self.empty_corner.to_string()),
+            s("page break", self.page_break.to_string()),
         ]
     }
 
@@ -235,6 +238,8 @@ struct Table {
     above: Vec<String>,
     rows: Vec<Vec<String>>,
     header_rows: usize,
+    /// Data row before which a page ends (the header is printed again).
+    page_break: Option<usize>,
 }
 
 const YEARS: usize = 3;
@@ -573,10 +578,12 @@ fn render(d: &Dims, seed: u64, plant: bool) -> Rendering {
         }
         _ => above.push(theme),
     }
+    let data_rows = rows.len() - header_rows;
     let table = Table {
         above,
         rows,
         header_rows,
+        page_break: d.page_break.then_some(header_rows + data_rows.div_ceil(2)),
     };
     let table = if d.wide {
         // Full-width digits inside the cells; the separators stay as they are.
@@ -624,21 +631,43 @@ fn serialize(t: &Table, sep: Sep) -> (&'static str, String) {
             }
         }
     }
+    // Rows as printed: at a page break, a page marker and the header again.
+    let mut printed: Vec<Option<&Vec<String>>> = vec![];
+    for (i, r) in t.rows.iter().enumerate() {
+        if t.page_break == Some(i) {
+            printed.push(None);
+            printed.extend(t.rows.iter().take(t.header_rows).map(Some));
+        }
+        printed.push(Some(r));
+    }
+    const PAGE_END: &str = "\n- 1 -\n\n";
     match sep {
         Sep::Tab => {
-            for r in &t.rows {
-                out.push_str(&r.join("\t"));
-                out.push('\n');
+            for r in &printed {
+                match r {
+                    Some(r) => {
+                        out.push_str(&r.join("\t"));
+                        out.push('\n');
+                    }
+                    None => out.push_str(PAGE_END),
+                }
             }
         }
         Sep::Pipe => {
-            for (i, r) in t.rows.iter().enumerate() {
+            let mut first = true;
+            for r in &printed {
+                let Some(r) = r else {
+                    out.push_str(PAGE_END);
+                    first = true;
+                    continue;
+                };
                 out.push_str("| ");
                 out.push_str(&r.join(" | "));
                 out.push_str(" |\n");
-                if i == 0 {
+                if first {
                     out.push_str(&"|---".repeat(cols));
                     out.push_str("|\n");
+                    first = false;
                 }
             }
         }
@@ -666,7 +695,11 @@ fn serialize(t: &Table, sep: Sep) -> (&'static str, String) {
                 .collect();
             // As layout-preserving PDF text prints them: figures flush
             // right in their column, words flush left.
-            for r in &t.rows {
+            for r in &printed {
+                let Some(r) = r else {
+                    out.push_str(PAGE_END);
+                    continue;
+                };
                 let mut line = String::new();
                 for (c, w) in widths.iter().enumerate() {
                     let cell = r.get(c).map_or("", String::as_str);
@@ -796,6 +829,8 @@ fn all_dims() -> Vec<Dims> {
                             wide: pick(5, 2) == 1,
                             carry: pick(6, 2) == 0,
                             empty_corner: pick(7, 2) == 1,
+                            // CSV files and HTML tables have no pages.
+                            page_break: pick(8, 2) == 1 && !matches!(sep, Sep::Csv | Sep::Html),
                         };
                         if d.valid() {
                             out.push(d);

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use crate::normalize::NormLine;
 
-use super::lines::{is_blank, RawLines};
+use super::lines::{is_blank, is_page_marker, RawLines};
 use super::table::{grid_cell, split_spaces, GridCell};
 
 /// Lines one aligned table may span.
@@ -153,18 +153,47 @@ pub(crate) fn aligned_run(
     i: usize,
     has_figure: impl Fn(&str) -> bool,
 ) -> Result<usize, usize> {
-    let n = lines
-        .iter()
-        .skip(i)
-        .take(MAX_LINES)
-        .take_while(|l| {
-            !is_blank(&l.raw)
-                && !l.norm.text.contains(['\t', '|', '｜'])
-                && split_spaces(&l.norm).len() >= 2
-        })
-        .count();
-    let last = i + n.max(1) - 1;
-    let run = lines.get(i..i + n).unwrap_or_default();
+    let row_line = |l: &NormLine| {
+        !is_blank(&l.raw)
+            && !l.norm.text.contains(['\t', '|', '｜'])
+            && split_spaces(&l.norm).len() >= 2
+    };
+    let squeeze = |l: &NormLine| l.norm.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let first = lines.get(i).map(squeeze);
+    // The table's lines, a page break (blank lines and `- 1 -`) followed by
+    // the first line again (the header printed on the next page) included.
+    let mut run: Vec<NormLine> = vec![];
+    let mut k = i;
+    let mut last = i;
+    loop {
+        let n = lines
+            .iter()
+            .skip(k)
+            .take(MAX_LINES.saturating_sub(run.len()))
+            .take_while(|l| row_line(l))
+            .count();
+        run.extend(lines.iter().skip(k).take(n).cloned());
+        if n == 0 {
+            break;
+        }
+        last = k + n - 1;
+        let mut j = k + n;
+        let mut marker = false;
+        while let Some(l) = lines.get(j) {
+            if is_blank(&l.raw) {
+                j += 1;
+            } else if is_page_marker(&l.norm.text.trim().chars().collect::<Vec<_>>()) {
+                marker = true;
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if !marker || lines.get(j).map(squeeze) != first || run.len() >= MAX_LINES {
+            break;
+        }
+        k = j;
+    }
     if run.len() < 3 {
         return Err(last);
     }
@@ -177,7 +206,7 @@ pub(crate) fn aligned_run(
                 .any(|f| has_figure(&f.text))
         })
         .count();
-    if figures < 2 || placements(run).is_none() {
+    if figures < 2 || placements(&run).is_none() {
         return Err(last);
     }
     Ok(last)

@@ -396,6 +396,35 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
     }
     .min(rows.len());
 
+    // A header printed again after a page break: a row below the header
+    // that repeats one of its rows (two or more cells, every cell the same).
+    let texts = |row: &[Option<GridCell>]| -> Vec<Option<String>> {
+        let mut t: Vec<Option<String>> = row
+            .iter()
+            .map(|c| c.as_ref().map(|c| c.content.text.clone()))
+            .collect();
+        while t.last().is_some_and(Option::is_none) {
+            t.pop();
+        }
+        t
+    };
+    let header_texts: Vec<Vec<Option<String>>> = rows
+        .iter()
+        .enumerate()
+        .skip(notes)
+        .take(header_rows.saturating_sub(notes))
+        .map(|(_, r)| texts(r))
+        .filter(|t| t.iter().flatten().count() >= 2)
+        .collect();
+    let repeated: Vec<bool> = rows
+        .iter()
+        .enumerate()
+        .map(|(r, row)| {
+            r >= header_rows && !header_texts.is_empty() && header_texts.contains(&texts(row))
+        })
+        .collect();
+    let is_repeat = |r: usize| repeated.get(r).copied().unwrap_or(false);
+
     // A value column holds quantities in most of its filled data cells; a
     // stray code such as `1` over `1 市民税` does not make one.
     let mut filled = vec![0usize; width];
@@ -403,7 +432,10 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
     // Per column, the bare years (`2024`) of its data cells, in order: a
     // column of years running down (years as rows) labels its rows.
     let mut years: Vec<Vec<f64>> = vec![vec![]; width];
-    for (row, qrow) in rows.iter().zip(&quantities).skip(header_rows) {
+    for (r, (row, qrow)) in rows.iter().zip(&quantities).enumerate().skip(header_rows) {
+        if is_repeat(r) {
+            continue;
+        }
         for (c, (cell, q)) in row.iter().zip(qrow).enumerate() {
             if let (Some(_), Some(f), Some(n)) = (cell, filled.get_mut(c), numeric.get_mut(c)) {
                 *f += 1;
@@ -494,7 +526,7 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
                 text.push_str(&cell.content.text);
             }
         }
-        let is_header = r < header_rows;
+        let is_header = r < header_rows || is_repeat(r);
         if !is_header {
             // A new value in a label column starts a new group: deeper empty labels reset.
             let mut reset = false;
