@@ -261,7 +261,7 @@ fn table_year(text: &str) -> Option<Period> {
     let t = text.trim();
     let fy = cell_type::fy_label(t).or_else(|| {
         let q = numbers::parse_quantity(t)?;
-        cell_type::is_bare_year(&q).then(|| q.number as i32)
+        cell_type::is_bare_year(&q).then_some(q.number as i32)
     })?;
     Some(Period {
         fy_start: Some(fy),

@@ -206,7 +206,22 @@ pub(crate) fn aligned_run(
                 .any(|f| has_figure(&f.text))
         })
         .count();
-    if figures < 2 || placements(&run).is_none() {
+    // Most lines holding figures fill all the table's columns, or all but
+    // a label carried down from above; layout text whose lines each break
+    // differently is no table.
+    let widths: Vec<usize> = run
+        .iter()
+        .map(|l| split_spaces(&l.norm))
+        .filter(|f| f.iter().skip(1).any(|f| has_figure(&f.text)))
+        .map(|f| f.len())
+        .collect();
+    let k = run
+        .iter()
+        .map(|l| split_spaces(&l.norm).len())
+        .max()
+        .unwrap_or(0);
+    let full = widths.iter().filter(|&&w| w + 1 >= k).count();
+    if figures < 2 || 2 * full < widths.len() || placements(&run).is_none() {
         return Err(last);
     }
     Ok(last)
@@ -284,6 +299,19 @@ mod tests {
     #[test]
     fn prose_with_double_spaces_is_no_table() {
         let ls = lines("これは  文章です\nそして  続きます\n最後に  終わります");
+        assert!(aligned_run(&ls, 0, |t| t.chars().any(|c| c.is_ascii_digit())).is_err());
+    }
+
+    #[test]
+    fn lines_that_each_break_differently_are_no_table() {
+        // Two pages of a budget book printed side by side: the figures'
+        // lines have 2, 4 and 3 fields.
+        let ls = lines(
+            "款  共済費    50,791
+             001  職員  手当  4
+             002  報酬  10
+             4  旅費   8,371   受験予想人員 620人  9",
+        );
         assert!(aligned_run(&ls, 0, |t| t.chars().any(|c| c.is_ascii_digit())).is_err());
     }
 
