@@ -140,3 +140,54 @@ fn bullets_written_as_key_value_pairs() {
     assert_eq!(m.indicator.as_deref(), Some("令和4年度概算要求額(百万円)"));
     assert_eq!(find(&out, "302972").fy_start, Some(2021));
 }
+
+#[test]
+fn a_header_row_with_a_span_total_is_still_a_header() {
+    // `5か年累計` holds a digit but is a period: the row above the figures
+    // is the header, and the total spans the table's years.
+    let out = run(
+        "施策\t指標\t単位\t2022年度\t2023年度\t2024年度\t3か年累計\n\
+         観光振興\t来場者数\t千人\t100\t120\t140\t360\n",
+    );
+    let m = find(&out, "120");
+    assert_eq!((m.fy_start, m.fy_end), (Some(2023), Some(2023)));
+    assert_eq!(m.value, 120_000.0);
+    assert_eq!(m.unit.as_deref(), Some("人"));
+    assert_eq!(m.indicator.as_deref(), Some("来場者数"));
+    let total = find(&out, "360");
+    assert!(total.cumulative);
+    assert_eq!((total.fy_start, total.fy_end), (Some(2022), Some(2024)));
+}
+
+#[test]
+fn a_rate_row_meets_its_target_and_result_rows() {
+    // Stances as rows: the planted 95.0% (should be 90.0%) is found.
+    let out = run(
+        "指標\t区分\tR5\tR6\n来場者数\t目標\t100\t200\n\t実績\t90\t180\n\t達成率\t95.0%\t90.0%\n",
+    );
+    let facts = planfacts::check::DocFacts {
+        doc_id: "d",
+        measures: &out.measures,
+        dates: &out.dates,
+        cells: &out.cells,
+    };
+    let found = planfacts::check::check_document(&facts, &planfacts::check::Config::default());
+    assert!(
+        found.iter().any(|f| f.check == "rate_vs_ratio"),
+        "{found:#?}"
+    );
+    assert_eq!(find(&out, "95.0%").stance, Stance::Achieved);
+}
+
+#[test]
+fn a_table_goes_on_after_a_page_break_with_its_header_again() {
+    // The total row on the second page sums the years on both pages.
+    let out = run("年度\t相談件数\n令和4年度\t120\n令和5年度\t135\n\n- 1 -\n\n年度\t相談件数\n令和6年度\t150\n計\t405\n");
+    let total = find(&out, "405");
+    assert!(total.cumulative);
+    assert_eq!((total.fy_start, total.fy_end), (Some(2022), Some(2024)));
+    assert_eq!(find(&out, "150").indicator.as_deref(), Some("相談件数"));
+    let tables: std::collections::BTreeSet<Option<u32>> =
+        out.measures.iter().map(|m| m.table_id).collect();
+    assert_eq!(tables.len(), 1, "one table across the page break");
+}

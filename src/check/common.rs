@@ -47,6 +47,103 @@ pub enum GroupKey {
         entity: Option<String>,
         indicator: String,
     },
+    /// One indicator's series printed over several rows of a table.
+    Series {
+        table_id: u32,
+        section: Option<String>,
+        indicator: String,
+    },
+}
+
+/// Group keys for one document's measures. A table prints one series over
+/// several rows when its stances or years are rows (`目標` / `実績` / `達成率`
+/// rows under one indicator, or one row per year): the measures of one
+/// (table, section, indicator) that never repeat a (stance, kind, unit,
+/// period) form one group, so a rate meets its result and target and a total
+/// its parts across rows. Anything else is grouped by [`group_key`].
+#[derive(Debug, Default)]
+pub struct Groups {
+    series: std::collections::BTreeSet<SeriesKey>,
+}
+
+type SeriesKey = (u32, Option<String>, String);
+
+fn series_key(m: &Measure) -> Option<SeriesKey> {
+    Some((m.table_id?, m.section.clone(), m.indicator.clone()?))
+}
+
+impl Groups {
+    pub fn new(measures: &[Measure]) -> Groups {
+        use std::collections::{BTreeMap, BTreeSet};
+        type Facet = (u8, u8, Option<String>, Option<i32>, Option<i32>, bool);
+        // What a row gives all its measures: one stance and kind (a `目標`
+        // or `達成率` row), or one period (a year's row, a `計` row).
+        type RowStance = (u8, u8);
+        type RowPeriod = (Option<i32>, Option<i32>, bool);
+        #[derive(Default)]
+        struct Seen {
+            facets: BTreeSet<Facet>,
+            repeated: bool,
+            stances: BTreeMap<u32, BTreeSet<RowStance>>,
+            periods: BTreeMap<u32, BTreeSet<RowPeriod>>,
+        }
+        // Each row one value of its own, different from every other row's.
+        fn rows_apart<T: Ord + Clone>(rows: &BTreeMap<u32, BTreeSet<T>>) -> bool {
+            let mut own = BTreeSet::new();
+            rows.len() > 1
+                && rows.values().all(|set| match set.iter().next() {
+                    Some(one) if set.len() == 1 => own.insert(one.clone()),
+                    _ => false,
+                })
+        }
+        let mut seen: BTreeMap<SeriesKey, Seen> = BTreeMap::new();
+        for m in measures {
+            let (Some(key), Some(row)) = (series_key(m), m.table_row) else {
+                continue;
+            };
+            let facet: Facet = (
+                m.stance as u8,
+                m.measure as u8,
+                m.unit.clone(),
+                m.fy_start,
+                m.fy_end,
+                m.cumulative,
+            );
+            let entry = seen.entry(key).or_default();
+            if !entry.facets.insert(facet) {
+                entry.repeated = true;
+            }
+            entry
+                .stances
+                .entry(row)
+                .or_default()
+                .insert((m.stance as u8, m.measure as u8));
+            entry
+                .periods
+                .entry(row)
+                .or_default()
+                .insert((m.fy_start, m.fy_end, m.cumulative));
+        }
+        Groups {
+            series: seen
+                .into_iter()
+                .filter(|(_, s)| !s.repeated && (rows_apart(&s.stances) || rows_apart(&s.periods)))
+                .map(|(k, _)| k)
+                .collect(),
+        }
+    }
+
+    /// The group `m` belongs to.
+    pub fn key(&self, m: &Measure) -> Option<GroupKey> {
+        match series_key(m) {
+            Some(k) if self.series.contains(&k) => Some(GroupKey::Series {
+                table_id: k.0,
+                section: k.1,
+                indicator: k.2,
+            }),
+            _ => group_key(m),
+        }
+    }
 }
 
 pub fn group_key(m: &Measure) -> Option<GroupKey> {

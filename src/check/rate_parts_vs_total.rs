@@ -16,8 +16,8 @@
 use std::collections::BTreeMap;
 
 use super::common::{
-    covers_exactly, cumulative_span, finding, fmt_measure, fmt_num, fy_text, group_key, ids,
-    is_exact, raw_of, single_year, subject, sum_mismatch, GroupKey, Settings,
+    covers_exactly, cumulative_span, finding, fmt_measure, fmt_num, fy_text, ids, is_exact, raw_of,
+    single_year, subject, sum_mismatch, GroupKey, Groups, Settings,
 };
 use super::DocFacts;
 use crate::model::{Finding, Measure, MeasureKind, Severity, Stance};
@@ -29,9 +29,10 @@ pub const RATIONALE: &str =
     "Per-period rates against one target must add up to the cumulative rate, beyond rounding.";
 
 pub fn run(facts: &DocFacts<'_>, settings: &Settings) -> Vec<Finding> {
+    let keys = Groups::new(facts.measures);
     let mut groups: BTreeMap<GroupKey, Vec<&Measure>> = BTreeMap::new();
     for m in facts.measures.iter().filter(|m| is_exact(m)) {
-        if let Some(key) = group_key(m) {
+        if let Some(key) = keys.key(m) {
             groups.entry(key).or_default().push(m);
         }
     }

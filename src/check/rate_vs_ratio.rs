@@ -16,8 +16,8 @@
 use std::collections::BTreeMap;
 
 use super::common::{
-    cumulative_span, differs, finding, fmt_measure, fmt_num, fy_text, group_key, half_unit, ids,
-    is_exact, raw_of, subject, GroupKey, Settings,
+    cumulative_span, differs, finding, fmt_measure, fmt_num, fy_text, half_unit, ids, is_exact,
+    raw_of, subject, GroupKey, Groups, Settings,
 };
 use super::DocFacts;
 use crate::model::{Finding, Measure, MeasureKind, Severity, Stance};
@@ -29,9 +29,10 @@ pub const RATIONALE: &str =
     "A printed percentage must equal the value divided by its base, within the printed precision.";
 
 pub fn run(facts: &DocFacts<'_>, settings: &Settings) -> Vec<Finding> {
+    let keys = Groups::new(facts.measures);
     let mut groups: BTreeMap<GroupKey, Vec<&Measure>> = BTreeMap::new();
     for m in facts.measures.iter().filter(|m| is_exact(m)) {
-        if let Some(key) = group_key(m) {
+        if let Some(key) = keys.key(m) {
             groups.entry(key).or_default().push(m);
         }
     }

@@ -18,8 +18,8 @@
 use std::collections::BTreeMap;
 
 use super::common::{
-    cumulative_span, fmt_like, fmt_measure, fy_text, group_key, ids, is_exact, raw_of, single_year,
-    subject, sum_mismatch, GroupKey, Settings,
+    cumulative_span, fmt_like, fmt_measure, fy_text, ids, is_exact, raw_of, single_year, subject,
+    sum_mismatch, GroupKey, Groups, Settings,
 };
 use super::DocFacts;
 use crate::model::{Cell, Finding, Measure, MeasureKind, Severity};
@@ -36,12 +36,13 @@ pub fn run(facts: &DocFacts<'_>, settings: &Settings) -> Vec<Finding> {
         .iter()
         .filter(|m| m.measure != MeasureKind::Rate && is_exact(m))
         .collect();
+    let keys = Groups::new(facts.measures);
     let mut groups: BTreeMap<GroupKey, Vec<&Measure>> = BTreeMap::new();
     // Table columns and rows, so that a total looks only at its own line.
     let mut columns: BTreeMap<(u32, u32), Vec<&Measure>> = BTreeMap::new();
     let mut rows: BTreeMap<(u32, u32), Vec<&Measure>> = BTreeMap::new();
     for m in &summable {
-        if let Some(key) = group_key(m) {
+        if let Some(key) = keys.key(m) {
             groups.entry(key).or_default().push(m);
         }
     }
@@ -55,7 +56,7 @@ pub fn run(facts: &DocFacts<'_>, settings: &Settings) -> Vec<Finding> {
     let mut out = Vec::new();
     for total in &summable {
         if cumulative_span(total).is_some() {
-            if let Some(parts) = period_parts(total, &groups) {
+            if let Some(parts) = period_parts(total, keys.key(total), &groups) {
                 out.extend(compare(facts, settings, total, &parts, Shape::Period));
             }
         } else if let Some(parts) = column_parts(
@@ -101,10 +102,11 @@ fn addable(total: &Measure, part: &Measure) -> bool {
 
 fn period_parts<'a>(
     total: &Measure,
+    key: Option<GroupKey>,
     groups: &BTreeMap<GroupKey, Vec<&'a Measure>>,
 ) -> Option<Vec<&'a Measure>> {
     let (start, end) = cumulative_span(total)?;
-    let group = groups.get(&group_key(total)?)?;
+    let group = groups.get(&key?)?;
     let parts: Vec<&Measure> = group
         .iter()
         .copied()

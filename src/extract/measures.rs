@@ -15,6 +15,7 @@ use super::{date_row, heading_fiscal_year, raw_span, DocContext};
 use crate::model::{BlockKind, DateKind, DateMention, Measure, MeasureKind, MeasureSource, Stance};
 use crate::normalize::NormLine;
 use crate::pipeline::Budget;
+use crate::segment::cell_type;
 use crate::segment::{SegBlock, SegCell};
 use crate::text::MappedText;
 
@@ -251,6 +252,22 @@ fn period_in(text: &str, ctx: &DateContext) -> Option<Period> {
     dates::find_dates(text, ctx)
         .into_iter()
         .find_map(|d| period_of(&d, text))
+        .or_else(|| table_year(text))
+}
+
+/// A fiscal year the way a table's header or label writes it and prose
+/// does not: `FY2024`, or a bare `2024` (a header row or column of years).
+fn table_year(text: &str) -> Option<Period> {
+    let t = text.trim();
+    let fy = cell_type::fy_label(t).or_else(|| {
+        let q = numbers::parse_quantity(t)?;
+        cell_type::is_bare_year(&q).then_some(q.number as i32)
+    })?;
+    Some(Period {
+        fy_start: Some(fy),
+        fy_end: Some(fy),
+        label: t.to_string(),
+    })
 }
 
 fn period_of(d: &FoundDate, label: &str) -> Option<Period> {
@@ -284,6 +301,7 @@ struct Memo<'a> {
     only: FxHashMap<&'a str, bool>,
     units: FxHashMap<&'a str, Option<(String, f64)>>,
     cumulative: FxHashMap<&'a str, bool>,
+    bare_units: FxHashMap<&'a str, Option<(String, f64)>>,
 }
 
 impl<'a> Memo<'a> {
@@ -294,6 +312,7 @@ impl<'a> Memo<'a> {
             only: FxHashMap::default(),
             units: FxHashMap::default(),
             cumulative: FxHashMap::default(),
+            bare_units: FxHashMap::default(),
         }
     }
 
@@ -314,10 +333,19 @@ impl<'a> Memo<'a> {
     }
 
     fn cumulative(&mut self, text: &'a str) -> bool {
-        *self
-            .cumulative
+        *self.cumulative.entry(text).or_insert_with(|| {
+            keywords::is_cumulative(text)
+                || cell_type::is_total(text)
+                || cell_type::is_span_total(text)
+        })
+    }
+
+    /// The unit a cell that is nothing but a unit states (`千人`, `%`).
+    fn unit_only(&mut self, text: &'a str) -> Option<(String, f64)> {
+        self.bare_units
             .entry(text)
-            .or_insert_with(|| keywords::is_cumulative(text))
+            .or_insert_with(|| cell_type::unit_of(text))
+            .clone()
     }
 
     fn unit(&mut self, text: &'a str) -> Option<(String, f64)> {
@@ -360,6 +388,11 @@ fn only_period(text: &str, ctx: &DateContext) -> bool {
         }
     }
     rest.chars().filter(|c| c.is_alphanumeric()).count() <= 1
+        // Periods and stance words the list above lacks (`計画値`, `達成度`,
+        // `1年目（2024年度）`, `FY2024`, a bare `2024`). A budget stage
+        // with its budget (`当初予算`, `補正予算額`) names the figure.
+        || (cell_type::header_word(text).is_some() && !text.contains("当初") && !text.contains("補正"))
+        || table_year(text).is_some()
 }
 
 fn kind_of(unit: Option<&str>) -> MeasureKind {
@@ -374,6 +407,10 @@ fn kind_of(unit: Option<&str>) -> MeasureKind {
 fn unit_in_label(label: &str) -> Option<(String, f64)> {
     if let Some(stated) = numbers::unit_statement(label) {
         return Some(stated);
+    }
+    // A 単位 column's cell, or a header that is only a unit: `千人`, `%`.
+    if let Some(unit) = cell_type::unit_of(label) {
+        return Some(unit);
     }
     if let Some(yen) = yen_in_latin_label(label) {
         return Some(yen);
@@ -541,7 +578,7 @@ fn row_name<'a>(cell: &'a SegCell, memo: &mut Memo<'a>) -> Option<&'a String> {
     cell.label_parts
         .iter()
         .rev()
-        .find(|l| !l.trim().is_empty() && !memo.only_period(l))
+        .find(|l| !l.trim().is_empty() && !memo.only_period(l) && memo.unit_only(l).is_none())
 }
 
 /// Whether every data row (three or more) bears the same name. Record-per-row
@@ -676,8 +713,9 @@ fn table_measures<'a>(
             continue;
         }
         let col_period = cell.header_parts.iter().rev().find_map(|h| memo.period(h));
-        let cumulative_word =
-            memo.cumulative(header) || cell.label_parts.iter().any(|l| memo.cumulative(l));
+        let cumulative_word = memo.cumulative(header)
+            || cell.header_parts.iter().any(|h| memo.cumulative(h))
+            || cell.label_parts.iter().any(|l| memo.cumulative(l));
         let relative = frame.this_year.and_then(|base| {
             let header = cell
                 .header_parts
@@ -742,18 +780,20 @@ fn table_measures<'a>(
             row_name.or_else(|| {
                 cell.header_parts
                     .iter()
-                    .find(|h| {
-                        !h.trim().is_empty() && !memo.only_period(h) && stance_of(h).is_none()
-                    })
+                    // `only_period` leaves out stance words too (`目標値`);
+                    // `事業費`, planned as a word, still names the figure.
+                    .find(|h| !h.trim().is_empty() && !memo.only_period(h))
                     .cloned()
                     .filter(|_| !cell.label_parts.is_empty())
             })
         }
         .or_else(|| frame.caption.clone());
+        // A 単位 column's cell (`人`, `%`) names no group.
         let group = cell
             .label_parts
             .iter()
             .rev()
+            .filter(|l| memo.unit_only(l).is_none())
             .skip(1)
             .find(|l| !l.trim().is_empty())
             .cloned();
@@ -766,10 +806,13 @@ fn table_measures<'a>(
             .header_parts
             .last()
             .is_some_and(|h| keywords::is_rate_header(h));
+        // The nearest unit wins: the deepest header part, then the deepest
+        // row label (a 単位 column's cell, `達成率（%）` under `来場者数（千人）`).
         let label_unit = cell
             .header_parts
             .iter()
-            .chain(cell.label_parts.iter())
+            .rev()
+            .chain(cell.label_parts.iter().rev())
             .find_map(|t| memo.unit(t));
         let (unit, value, scale) = match (
             &q.unit,
@@ -1222,10 +1265,19 @@ mod tests {
             Some((-5_494_000.0, 1000.0))
         );
         assert_eq!(fee.and_then(|m| m.unit.as_deref()), Some("円"));
-        // Near miss: a line of different units states none for the table.
+        // A line of different units, each under its column: the columns
+        // are read by position (an aligned table), and each takes its own.
         let measures = book("千円            千円            人");
         let tax = measures.iter().find(|m| m.raw == "12,345,600");
-        assert_eq!(tax.map(|m| (m.value, m.scale)), Some((12_345_600.0, 1.0)));
+        assert_eq!(
+            tax.map(|m| (m.value, m.scale)),
+            Some((12_345_600_000.0, 1000.0))
+        );
+        let change = measures.iter().find(|m| m.raw == "345,500");
+        assert_eq!(
+            change.map(|m| (m.value, m.unit.as_deref())),
+            Some((345_500.0, Some("人")))
+        );
     }
 
     #[test]

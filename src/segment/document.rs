@@ -8,6 +8,8 @@ use crate::normalize::NormLine;
 use crate::pipeline::Budget;
 use crate::text::MappedText;
 
+use super::aligned::{aligned_rows, aligned_run};
+use super::html_table::{html_rows, html_run};
 use super::lines::{
     indent_width, is_blank, is_page_marker, is_punctuation_only, join_spaced, join_wrapped,
     lead_col, raw_join, RawLines,
@@ -55,6 +57,8 @@ impl LineInfo {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TableKind {
+    Html,
+    Aligned,
     Tab,
     Pipe,
     Spaces,
@@ -65,6 +69,11 @@ struct TableRun {
     kind: TableKind,
     /// Last line index, inclusive.
     end: usize,
+}
+
+fn is_page_marker_line(l: &NormLine) -> bool {
+    let chars: Vec<char> = l.norm.text.trim().chars().collect();
+    is_page_marker(&chars)
 }
 
 fn has_tab_content(l: &NormLine) -> bool {
@@ -83,10 +92,34 @@ fn has_quantity(fields: &[&str]) -> bool {
 fn find_tables(lines: &[NormLine], infos: &[LineInfo]) -> Vec<Option<TableRun>> {
     let mut out = vec![None; lines.len()];
     let mut i = 0;
+    // Lines up to here belong to a run already found not to be aligned.
+    let mut not_aligned: Option<usize> = None;
     while i < lines.len() {
-        let run = tab_run(lines, i)
+        let mut aligned = || {
+            if not_aligned.is_some_and(|n| i <= n) {
+                return None;
+            }
+            match aligned_run(lines, i, |t| quantity(t.trim()).is_some()) {
+                Ok(end) => Some(TableRun {
+                    kind: TableKind::Aligned,
+                    end,
+                }),
+                Err(seen) => {
+                    not_aligned = Some(seen);
+                    None
+                }
+            }
+        };
+        let run = html_run(lines, i)
+            .map(|end| TableRun {
+                kind: TableKind::Html,
+                end,
+            })
+            .or_else(|| tab_run(lines, i))
             .or_else(|| pipe_run(infos, i))
+            .or_else(&mut aligned)
             .or_else(|| space_run(infos, i));
+        let run = run.map(|r| across_page_breaks(lines, infos, i, r));
         match (run, out.get_mut(i)) {
             (Some(run), Some(slot)) => {
                 *slot = Some(run);
@@ -96,6 +129,63 @@ fn find_tables(lines: &[NormLine], infos: &[LineInfo]) -> Vec<Option<TableRun>> 
         }
     }
     out
+}
+
+/// A table that goes on after a page break: blank lines and a page marker
+/// (`- 1 -`), then a table of the same kind whose first line repeats this
+/// table's first line (its header printed again). The run takes in both.
+fn across_page_breaks(
+    lines: &[NormLine],
+    infos: &[LineInfo],
+    start: usize,
+    mut run: TableRun,
+) -> TableRun {
+    let squeeze = |i: usize| -> Option<String> {
+        let info = infos.get(i)?;
+        Some(
+            info.body
+                .text
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    };
+    let Some(first) = squeeze(start) else {
+        return run;
+    };
+    loop {
+        let mut j = run.end + 1;
+        let mut marker = false;
+        while let Some(info) = infos.get(j) {
+            if info.blank {
+                j += 1;
+            } else if is_page_marker(&info.chars) {
+                marker = true;
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if !marker || squeeze(j).as_ref() != Some(&first) {
+            return run;
+        }
+        let next = match run.kind {
+            TableKind::Tab => tab_run(lines, j),
+            TableKind::Pipe => pipe_run(infos, j),
+            TableKind::Aligned => aligned_run(lines, j, |t| quantity(t.trim()).is_some())
+                .ok()
+                .map(|end| TableRun {
+                    kind: TableKind::Aligned,
+                    end,
+                }),
+            TableKind::Spaces => space_run(infos, j),
+            TableKind::Html => None,
+        };
+        match next {
+            Some(n) if n.kind == run.kind && n.end >= j => run.end = n.end,
+            _ => return run,
+        }
+    }
 }
 
 /// Consecutive lines with tabs; a table when one of them has two fields.
@@ -531,7 +621,24 @@ impl<'a> Builder<'a> {
         let lines = self.lines.get(i..=run.end).unwrap_or_default();
         let mut header_rows = None;
         let mut rows = vec![];
-        for (k, l) in lines.iter().enumerate() {
+        if run.kind == TableKind::Html {
+            let (html, th_rows) = html_rows(lines, &mut self.raw);
+            rows = html;
+            header_rows = th_rows;
+        } else if run.kind == TableKind::Aligned {
+            // Page breaks inside the table (blank lines, `- 1 -`) hold no row.
+            let printed: Vec<NormLine> = lines
+                .iter()
+                .filter(|l| !is_blank(&l.raw) && !is_page_marker_line(l))
+                .cloned()
+                .collect();
+            rows = aligned_rows(&printed, &mut self.raw);
+        }
+        let by_line = !matches!(run.kind, TableKind::Html | TableKind::Aligned);
+        for (k, l) in lines.iter().enumerate().filter(|_| by_line) {
+            if is_blank(&l.raw) || is_page_marker_line(l) {
+                continue;
+            }
             let fields = match run.kind {
                 TableKind::Tab => split_on(&l.norm, '\t'),
                 TableKind::Pipe => {
@@ -545,6 +652,7 @@ impl<'a> Builder<'a> {
                     }
                     f
                 }
+                TableKind::Html | TableKind::Aligned => vec![],
                 TableKind::Spaces => self
                     .info(i + k)
                     .map(|x| split_spaces(&x.body))

@@ -3,8 +3,11 @@
 // OWNER: helper "segment". Interface below is fixed; fill in the bodies.
 // Split into files as you see fit (table.rs, delimited.rs, markers.rs …).
 
+mod aligned;
+pub(crate) mod cell_type;
 mod delimited;
 mod document;
+mod html_table;
 mod lines;
 mod markers;
 mod table;

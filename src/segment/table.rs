@@ -11,6 +11,7 @@ use crate::extract::numbers::{parse_quantity, Quantity};
 use crate::model::Cell;
 use crate::text::MappedText;
 
+use super::cell_type::{cell_type, could_name_period, header_word, is_bare_year, CellType};
 use super::lines::RawLines;
 use super::markers::parse_marker;
 use super::SegCell;
@@ -276,6 +277,10 @@ impl Parsed {
                             return None;
                         }
                         *seen.entry(text).or_insert_with(|| {
+                            // A period (`5か年累計`, `2024年度`) holds digits but is no quantity.
+                            if could_name_period(text) && header_word(text).is_some() {
+                                return None;
+                            }
                             self.quantities.push(Some(quantity(text)?));
                             Some(self.quantities.len() - 1)
                         })
@@ -305,6 +310,19 @@ impl Parsed {
     }
 }
 
+/// A header row of bare years (`2022 | 2023 | 2024` under `年度`): two or
+/// more, each a bare year, rising left to right, and no other figure.
+fn years_in_sequence(qrow: &[Option<usize>], quantities: &[Option<Quantity>]) -> bool {
+    let mut ys = vec![];
+    for i in qrow.iter().flatten() {
+        match quantities.get(*i) {
+            Some(Some(q)) if is_bare_year(q) => ys.push(q.number),
+            _ => return false,
+        }
+    }
+    ys.len() >= 2 && ys.windows(2).all(|w| matches!(w, [a, b] if b > a))
+}
+
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -324,19 +342,100 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut parsed = Parsed::default();
     let quantities = parsed.read(&rows);
-    let first_numeric = quantities
+    let year_row = |qrow: &[Option<usize>]| years_in_sequence(qrow, &parsed.quantities);
+    let first_value_row = quantities
         .iter()
-        .position(|r| r.iter().any(Option::is_some));
-    let header_rows = header_rows
-        .or(first_numeric)
-        .unwrap_or(usize::from(rows.len() >= 2))
-        .min(rows.len());
+        .position(|r| r.iter().any(Option::is_some) && !year_row(r));
+    // A row under the source's own header rows is one more header row when
+    // it is made of periods, stance words, units or totals and holds no
+    // figure (Markdown tables put only their first header row above `|---|`).
+    let header_like = |r: usize| -> bool {
+        let (Some(row), Some(qrow)) = (rows.get(r), quantities.get(r)) else {
+            return false;
+        };
+        if year_row(qrow) {
+            return true;
+        }
+        if qrow.iter().any(Option::is_some) {
+            return false;
+        }
+        let types: Vec<CellType> = row
+            .iter()
+            .map(|c| {
+                c.as_ref()
+                    .map_or(CellType::Empty, |c| cell_type(&c.content.text))
+            })
+            .collect();
+        !types.contains(&CellType::NoValue)
+            && types.iter().any(|t| t.is_header_word())
+            && r + 1 < rows.len()
+    };
+    // Title and note lines above a delimited file's header (`来場者数の推移`,
+    // `（単位：千人）`): leading records of one field in a wider table. They
+    // are header rows that head no column (their unit still reaches the table).
+    let notes = if header_rows.is_some() && width >= 3 {
+        rows.iter()
+            .take_while(|r| {
+                r.iter().filter(|c| c.is_some()).count() == 1
+                    && r.first().is_some_and(Option::is_some)
+            })
+            .count()
+            .min(rows.len().saturating_sub(2))
+    } else {
+        0
+    };
+    let header_rows = match header_rows {
+        Some(h) => {
+            let mut h = (h + notes).min(rows.len());
+            while h < rows.len() && header_like(h) {
+                h += 1;
+            }
+            h
+        }
+        None => first_value_row.unwrap_or(usize::from(rows.len() >= 2)),
+    }
+    .min(rows.len());
+
+    // A header printed again after a page break: a row below the header
+    // that repeats one of its rows (two or more cells, every cell the same).
+    let texts = |row: &[Option<GridCell>]| -> Vec<Option<String>> {
+        let mut t: Vec<Option<String>> = row
+            .iter()
+            .map(|c| c.as_ref().map(|c| c.content.text.clone()))
+            .collect();
+        while t.last().is_some_and(Option::is_none) {
+            t.pop();
+        }
+        t
+    };
+    let header_texts: Vec<Vec<Option<String>>> = rows
+        .iter()
+        .enumerate()
+        .skip(notes)
+        .take(header_rows.saturating_sub(notes))
+        .map(|(_, r)| texts(r))
+        .filter(|t| t.iter().flatten().count() >= 2)
+        .collect();
+    let repeated: Vec<bool> = rows
+        .iter()
+        .enumerate()
+        .map(|(r, row)| {
+            r >= header_rows && !header_texts.is_empty() && header_texts.contains(&texts(row))
+        })
+        .collect();
+    let is_repeat = |r: usize| repeated.get(r).copied().unwrap_or(false);
 
     // A value column holds quantities in most of its filled data cells; a
     // stray code such as `1` over `1 市民税` does not make one.
     let mut filled = vec![0usize; width];
     let mut numeric = vec![0usize; width];
-    for (row, qrow) in rows.iter().zip(&quantities).skip(header_rows) {
+    // Per column, the bare years (`2024`) of its data cells, in order: a
+    // column of years running down (years as rows) labels its rows.
+    let mut years: Vec<Vec<f64>> = vec![vec![]; width];
+    for (r, (row, qrow)) in rows.iter().zip(&quantities).enumerate().skip(header_rows) {
+        if is_repeat(r) {
+            continue;
+        }
         for (c, (cell, q)) in row.iter().zip(qrow).enumerate() {
             if let (Some(_), Some(f), Some(n)) = (cell, filled.get_mut(c), numeric.get_mut(c)) {
                 *f += 1;
@@ -344,16 +443,28 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
             }
             if let Some(i) = q {
                 parsed.count_use(*i);
+                if let (Some(Some(q)), Some(y)) = (parsed.quantities.get(*i), years.get_mut(c)) {
+                    if is_bare_year(q) {
+                        y.push(q.number);
+                    }
+                }
             }
         }
     }
+    let year_column = |c: usize| {
+        years.get(c).is_some_and(|y| {
+            y.len() >= 2
+                && Some(&y.len()) == numeric.get(c)
+                && y.windows(2).all(|w| matches!(w, [a, b] if b > a))
+        })
+    };
     let label_cols = (0..width)
         .find(|&c| {
             let (f, n) = (
                 filled.get(c).copied().unwrap_or(0),
                 numeric.get(c).copied().unwrap_or(0),
             );
-            n > 0 && 2 * n > f
+            n > 0 && 2 * n > f && !year_column(c)
         })
         .unwrap_or(usize::from(width > 0));
 
@@ -361,6 +472,10 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
     let mut spanned: Vec<Vec<String>> = Vec::with_capacity(header_rows);
     for (r, row) in rows.iter().take(header_rows).enumerate() {
         let mut line = vec![String::new(); width];
+        if r < notes {
+            spanned.push(line);
+            continue;
+        }
         let mut carry: Option<String> = None;
         for (c, slot) in line.iter_mut().enumerate() {
             match row.get(c).and_then(Option::as_ref) {
@@ -411,7 +526,7 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
                 text.push_str(&cell.content.text);
             }
         }
-        let is_header = r < header_rows;
+        let is_header = r < header_rows || is_repeat(r);
         if !is_header {
             // A new value in a label column starts a new group: deeper empty labels reset.
             let mut reset = false;

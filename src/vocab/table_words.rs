@@ -1,0 +1,117 @@
+//! Words that type a table cell: period words, total markers, no-value
+//! marks and rate words. Stance words (目標, 実績 …) live with the other
+//! stance vocabulary in `extract::keywords`.
+
+/// A cell that says "total": the row or column sums the others.
+pub const TOTAL_MARKERS: &[&str] = &["計", "合計", "累計", "小計", "総数", "全体", "総計", "総額"];
+
+/// A cell that says "no value here" (not zero, not a label).
+pub const NO_VALUE_MARKS: &[&str] = &[
+    "－",
+    "―",
+    "-",
+    "—",
+    "‐",
+    "…",
+    "‥",
+    "...",
+    "集計中",
+    "未定",
+    "未集計",
+    "＊",
+    "*",
+    "×",
+    "/",
+    "―――",
+    "－－",
+    "--",
+    "該当なし",
+    "なし",
+    "皆増",
+    "皆減",
+];
+
+/// Words that name a period relative to the plan or a stage of a budget
+/// year: a header made of them names a period, not an indicator.
+pub const PERIOD_WORDS: &[&str] = &[
+    "前々年度",
+    "前年度",
+    "昨年度",
+    "本年度",
+    "今年度",
+    "次年度",
+    "翌年度",
+    "当初",
+    "補正",
+    "最終",
+    "年度末",
+    "年度",
+    "中間",
+    "時点",
+    "現在",
+    "まで",
+    "期間",
+    "取組期間",
+];
+
+/// Suffixes of a span-of-years total (`5か年累計`, `4年間累計`, `3ヵ年計`).
+pub const SPAN_TOTALS: &[&str] = &[
+    "か年累計",
+    "ヵ年累計",
+    "ヶ年累計",
+    "カ年累計",
+    "箇年累計",
+    "年間累計",
+    "か年計",
+    "ヵ年計",
+    "ヶ年計",
+    "カ年計",
+    "年間計",
+    "か年合計",
+    "ヵ年合計",
+    "ヶ年合計",
+    "年間合計",
+];
+
+/// Words that name a percentage column or row.
+pub const RATE_WORDS: &[&str] = &[
+    "達成率",
+    "進捗率",
+    "達成度",
+    "進捗度",
+    "執行率",
+    "構成比",
+    "割合",
+    "比率",
+    "増減率",
+    "伸び率",
+];
+
+/// Scale words a unit cell may put before its unit (`千円`, `百万円`, `万人`).
+pub const SCALE_PREFIXES: &[&str] = &[
+    "千億", "百億", "十億", "億", "千万", "百万", "十万", "万", "千", "百",
+];
+
+/// Words that, standing alone in a cell (with `値` or a period), name a
+/// stance rather than an indicator. Narrower than the stance vocabulary of
+/// `extract::keywords`, which also reads `事業費` as planned: `事業費` in a
+/// cell names what is counted.
+pub const STANCE_WORDS: &[&str] = &[
+    "目標",
+    "計画",
+    "見込み",
+    "見込",
+    "予定",
+    "予算",
+    "実績",
+    "決算",
+    "現状",
+    "基準",
+    "結果",
+    "取組状況",
+    "実数",
+    "見通し",
+    "推計",
+    "当初予算",
+    "補正予算",
+];
