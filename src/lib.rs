@@ -18,4 +18,5 @@ pub mod run;
 pub mod schema;
 pub mod segment;
 pub mod text;
+pub mod vocab;
 pub mod write;
