@@ -252,3 +252,35 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Any mix of the words the readers know, however broken, reads
+    /// without a panic, and every mention and quantity lies inside the text.
+    #[test]
+    fn broken_mixes_never_panic(
+        parts in prop::collection::vec(prop::sample::select(vec![
+            "令和", "平成", "㍻", "㋿", "R", "H", "元", "西暦", "本年", "前年度", "翌年度", "同年", "年", "年度",
+            "月", "日", "末", "末日", "上旬", "下旬", "春", "冬", "から", "まで", "～", "〜", "(", ")", "木曜日",
+            "〇", "一", "二", "九", "十", "百", "千", "万", "億", "兆", "壱", "弐", "参", "拾", "萬", "・", ".",
+            ",", "0", "1", "9", "12", "31", "99999999999999999999", "約", "余", "以上", "未満", "超", "前後",
+            "円", "人", "%", "割", "△", "マイナス", " ",
+        ]), 0..16),
+        doc in prop::option::of(0i64..40_000),
+    ) {
+        let text: String = parts.concat();
+        let len = text.chars().count();
+        let ctx = DateContext {
+            doc_date: doc.map(|d| NaiveDate::from_ymd_opt(1950, 1, 1).unwrap() + chrono::Duration::days(d)),
+            ..DateContext::default()
+        };
+        for f in find_dates(&text, &ctx) {
+            prop_assert!(f.start < f.end && f.end <= len, "{}", text);
+        }
+        let _ = parse_quantity(&text);
+        for q in planfacts::extract::numbers::find_quantities(&text) {
+            prop_assert!(q.start < q.end && q.end <= len, "{}", text);
+        }
+    }
+}
