@@ -73,7 +73,8 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<FoundDate> {
 /// False when `text` cannot hold a mention, found without copying it: most
 /// texts (table cells, labels) lack either a char a mention starts with or
 /// one every mention needs. Without an era name or letter, a mention needs
-/// `年` (`2021年`, `30年度`), `月` (`6月2日`) or a range mark (`2021～2025`).
+/// `年` (`2021年`, `30年度`), `月` (`6月2日`), a range mark (`2021～2025`)
+/// or a numeric date's separator (`2026-08-15`, `2026/8/15`).
 fn may_hold_mention(text: &str) -> bool {
     let (mut starts, mut needed) = (false, false);
     for c in text.chars().map(fold) {
@@ -94,6 +95,8 @@ fn may_hold_mention(text: &str) -> bool {
                     | '年'
                     | '月'
                     | '～'
+                    | '-'
+                    | '/'
             )
             || is_ligature(c);
         if starts && needed {
@@ -526,6 +529,11 @@ fn head_at(cs: &[char], i: usize, ctx: &DateContext) -> Option<Point> {
                 .any(|&k| numerals::small_unit(k).is_some())
         {
             let mut p = mk(end, System::Western, Some(y));
+            // 2026-08-15, 2026/8/15: a numeric date of record exports.
+            if let Some((m, d, e)) = numeric_month_day(cs, end) {
+                (p.month, p.day, p.end, p.bare) = (Some(m), Some(d), e, false);
+                return Some(p);
+            }
             // 2021(令和3)年度: the era year beside it.
             if cs.get(end) == Some(&'(') {
                 if let Some(inner) = head_at(cs, end + 1, ctx) {
@@ -549,6 +557,23 @@ fn head_at(cs: &[char], i: usize, ctx: &DateContext) -> Option<Point> {
         return None;
     }
     Some(mk(end, System::Era(era), y))
+}
+
+/// `-08-15` or `/8/15` after a four-digit year: month, day and end. One
+/// separator throughout, and no digit or separator after (`2021-2025` is
+/// a range, `2026/8/15/2` something else).
+fn numeric_month_day(cs: &[char], at: usize) -> Option<(i64, i64, usize)> {
+    let sep = *cs.get(at).filter(|c| matches!(c, '-' | '/'))?;
+    let (m, k, n) = int_at(cs, at + 1, false)?;
+    if n > 2 || cs.get(k) != Some(&sep) {
+        return None;
+    }
+    let (d, e, n) = int_at(cs, k + 1, false)?;
+    let next = cs.get(e);
+    if n > 2 || next.is_some_and(|c| c.is_ascii_alphanumeric() || *c == sep || *c == ':') {
+        return None;
+    }
+    Some((m?, d?, e))
 }
 
 /// `2 0 1 9 年`: four digits one space apart, then `年` (a run of lone
@@ -1805,7 +1830,7 @@ mod tests {
 
         #[test]
         fn numbers_without_year_month_era_or_range_are_no_dates(
-            text in "[0-9０-９〇一二三四五六七八九十百千万,.:/()（） 日度間目第号x]{0,24}",
+            text in "[0-9０-９〇一二三四五六七八九十百千万,.:()（） 日度間目第号x]{0,24}",
             fy in proptest::option::of(2000i32..2030),
             era in proptest::option::of(proptest::sample::select(vec!["令和", "平成"])),
         ) {

@@ -147,7 +147,7 @@ for _ in range(30):
     N(str(n) + '件' + q, n, '件', q)
 
 dates = [
-    '# input\tkind\tstart\tend\tdocument date ("-": none); start "invalid": a problem is reported',
+    '# input\tkind\tstart\tend\tdocument date ("-": none); start "invalid": a problem is reported; kind "none": no date',
     '# hand-written corners',
 ]
 def D(text, kind, start, end=None, doc='-'):
@@ -190,6 +190,10 @@ for row in [
     ('R5.3.14', 'date', '2023-03-14'), ('H28.4.1', 'date', '2016-04-01'), ('R3.4月', 'month', '2021-04-01', '2021-04-30'),
     ('令和８．３', 'month', '2026-03-01', '2026-03-31'), ('二〇二一年', 'year', '2021-01-01', '2021-12-31'),
     ('令和四年七月二十一日', 'date', '2022-07-21'), ('2021(令和3)年度', 'fiscal_year', '2021-04-01', '2022-03-31'),
+    ('2026-08-15', 'date', '2026-08-15'), ('2026/8/15', 'date', '2026-08-15'), ('2026-02-30', 'date', 'invalid'),
+    ('2021-2025', 'none', '-'), ('39歳', 'none', '-'), ('H2O', 'none', '-'), ('15:00~17:00', 'none', '-'),
+    ('前年度比', 'none', '-', None, '2023-05-01'), ('1990年代', 'none', '-'), ('10年後', 'none', '-'), ('元気な町', 'none', '-'),
+    ('本年度', 'none', '-'), ('秋', 'none', '-'), ('上旬', 'none', '-'), ('2026/8/15/2', 'none', '-'), ('2026-08-15T10:00', 'none', '-'),
     ('令和4年2月30日', 'date', 'invalid'), ('令和0年', 'year', 'invalid'), ('2月30日', 'date', 'invalid'),
     ('令和4年13月', 'month', 'invalid'), ('令和5年2月29日', 'date', 'invalid'), ('令和4年13月上旬', 'date_range', 'invalid'),
     ('平成32年度', 'fiscal_year', 'invalid'), ('令和4年7月32日', 'date', 'invalid'),
