@@ -1,7 +1,10 @@
 //! Dates and periods: eras (明治…令和, 元年, R/H/S abbreviations), western
 //! years, fiscal years (年度: April to March), ranges, weekdays, kanji numerals.
 
+use std::sync::LazyLock;
+
 use chrono::{Datelike, NaiveDate, Weekday};
+use rustc_hash::FxHashSet;
 
 use super::numbers::kanji_number;
 use crate::model::DateKind;
@@ -79,32 +82,39 @@ fn may_hold_mention(text: &str) -> bool {
     let (mut starts, mut needed) = (false, false);
     for c in text.chars().map(fold) {
         starts = starts || may_start_mention(c);
-        needed = needed
-            || matches!(
-                c,
-                '明' | '大'
-                    | '昭'
-                    | '平'
-                    | '令'
-                    | '元'
-                    | 'M'
-                    | 'T'
-                    | 'S'
-                    | 'H'
-                    | 'R'
-                    | '年'
-                    | '月'
-                    | '～'
-                    | '-'
-                    | '/'
-            )
-            || is_ligature(c);
+        needed = needed || NEEDED_CHARS.contains(&c);
         if starts && needed {
             return true;
         }
     }
     false
 }
+
+/// Chars other than numerals that start a mention: an era's first char,
+/// letter or ligature, 元, and the first char of the words in the tables
+/// (`西暦`, `本年`).
+static START_CHARS: LazyLock<FxHashSet<char>> = LazyLock::new(|| {
+    let words = WESTERN_MARKS
+        .iter()
+        .copied()
+        .chain(RELATIVE_YEARS.iter().map(|r| r.word))
+        .chain(ERAS.iter().map(|e| e.name));
+    let mut set: FxHashSet<char> = words.filter_map(|w| w.chars().next()).collect();
+    set.extend(ERAS.iter().flat_map(|e| [e.letter, e.ligature]));
+    set.insert('元');
+    set
+});
+
+/// Chars one of which every mention holds: an era's name, letter or
+/// ligature, 元, `年`, `月`, a range mark, or a numeric date's separator.
+static NEEDED_CHARS: LazyLock<FxHashSet<char>> = LazyLock::new(|| {
+    let mut set: FxHashSet<char> = ERAS
+        .iter()
+        .flat_map(|e| e.name.chars().take(1).chain([e.letter, e.ligature]))
+        .collect();
+    set.extend(['元', '年', '月', '～', '-', '/']);
+    set
+});
 
 fn scan(text: &str, ctx: &DateContext) -> Vec<FoundDate> {
     let orig: Vec<char> = text.chars().collect();
@@ -142,20 +152,7 @@ fn scan(text: &str, ctx: &DateContext) -> Vec<FoundDate> {
 
 /// A (folded) char a date mention can start with.
 fn may_start_mention(c: char) -> bool {
-    c.is_ascii_digit()
-        || is_kanji_numeral(c)
-        || matches!(
-            c,
-            '明' | '大' | '昭' | '平' | '令' | '元' | 'M' | 'T' | 'S' | 'H' | 'R'
-        )
-        || is_ligature(c)
-        || WESTERN_MARKS.iter().any(|w| w.starts_with(c))
-        || RELATIVE_YEARS.iter().any(|r| r.word.starts_with(c))
-}
-
-/// An era written as one char (`㋿`).
-fn is_ligature(c: char) -> bool {
-    ERAS.iter().any(|e| e.ligature == c)
+    c.is_ascii_digit() || is_kanji_numeral(c) || START_CHARS.contains(&c)
 }
 
 /// Western year of an era year (`("令和", 1)` → 2019). `None` for an unknown
