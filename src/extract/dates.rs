@@ -11,8 +11,8 @@ use crate::model::DateKind;
 use crate::vocab::eras::{era_named, Era, ERAS, WESTERN_MARKS};
 use crate::vocab::numerals;
 use crate::vocab::qualifiers::{
-    FISCAL_YEAR_END, MONTH_END, MONTH_PARTS, NOT_AFTER_RELATIVE, RANGE_CLOSE, RANGE_MARKS,
-    RELATIVE_YEARS, SAME_YEAR, SEASONS, WEEKDAYS, WEEKDAY_SUFFIXES,
+    FISCAL_YEAR_END, MONTH_END, MONTH_PARTS, NOT_AFTER_RELATIVE, NOT_SEASONS, RANGE_CLOSE,
+    RANGE_MARKS, RELATIVE_YEARS, SAME_YEAR, SEASONS, WEEKDAYS, WEEKDAY_SUFFIXES,
 };
 
 /// What a mention with no year of its own takes its year from.
@@ -201,6 +201,11 @@ fn skip_spaces(cs: &[char], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// A kanji (CJK unified ideograph, with the 々 repeat mark).
+fn is_cjk_ideograph(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '々')
 }
 
 /// Kanji digits and small units: dates need no 万.
@@ -678,6 +683,9 @@ fn complete(cs: &[char], mut p: Point) -> Point {
 
 /// `秋`, `年末` right after a year's `年`.
 fn part_of_year(cs: &[char], p: &mut Point) {
+    if NOT_SEASONS.iter().any(|w| starts_with(cs, p.end, w)) {
+        return;
+    }
     if let Some((w, first, last)) = SEASONS.iter().find(|(w, ..)| starts_with(cs, p.end, w)) {
         p.sub = Some(Sub::Season(*first, *last));
         p.end += w.chars().count();
@@ -785,6 +793,12 @@ fn relative_at(cs: &[char], i: usize, ctx: &DateContext) -> Option<Point> {
         .max_by_key(|r| r.word.chars().count())?;
     let n = r.word.chars().count();
     if NOT_AFTER_RELATIVE.iter().any(|w| starts_with(cs, i + n, w)) {
+        return None;
+    }
+    // Inside a compound the word is two halves of others (`日本年金`,
+    // `将来年度`): only a word standing after a non-kanji counts.
+    let prev = i.checked_sub(1).and_then(|p| cs.get(p));
+    if prev.is_some_and(|&c| is_cjk_ideograph(c)) {
         return None;
     }
     let doc_fiscal = ctx.doc_date.map(|d| {

@@ -84,6 +84,10 @@ pub const NOT_AFTER_RELATIVE: &[&str] = &["比", "同期", "同月", "対比"];
 pub const SEASONS: &[(&str, u32, u32)] =
     &[("春", 3, 5), ("夏", 6, 8), ("秋", 9, 11), ("冬", 12, 2)];
 
+/// Words that start with a season's char but name a place or a day
+/// (`令和4年秋田県大会`).
+pub const NOT_SEASONS: &[&str] = &["秋田", "春日", "春分", "秋分", "夏至", "冬至"];
+
 /// Parts of a month: first and last day (`None`: the month's last day).
 pub const MONTH_PARTS: &[(&str, u32, Option<u32>)] = &[
     ("上旬", 1, Some(10)),

@@ -147,11 +147,11 @@ for _ in range(30):
     N(str(n) + '件' + q, n, '件', q)
 
 dates = [
-    '# input\tkind\tstart\tend\tdocument date ("-": none); start "invalid": a problem is reported; kind "none": no date',
+    '# input\tkind\tstart\tend\tdocument date ("-": none)\t[raw, when the mention is part of the input]; start "invalid": a problem is reported; kind "none": no date',
     '# hand-written corners',
 ]
-def D(text, kind, start, end=None, doc='-'):
-    dates.append(f'{text}\t{kind}\t{start}\t{end or start}\t{doc}')
+def D(text, kind, start, end=None, doc='-', raw=None):
+    dates.append(f'{text}\t{kind}\t{start}\t{end or start}\t{doc}' + (f'\t{raw}' if raw else ''))
 
 for row in [
     ('令和7年秋', 'date_range', '2025-09-01', '2025-11-30'), ('令和7年春', 'date_range', '2025-03-01', '2025-05-31'),
@@ -193,7 +193,11 @@ for row in [
     ('2026-08-15', 'date', '2026-08-15'), ('2026/8/15', 'date', '2026-08-15'), ('2026-02-30', 'date', 'invalid'),
     ('2021-2025', 'none', '-'), ('39歳', 'none', '-'), ('H2O', 'none', '-'), ('15:00~17:00', 'none', '-'),
     ('前年度比', 'none', '-', None, '2023-05-01'), ('1990年代', 'none', '-'), ('10年後', 'none', '-'), ('元気な町', 'none', '-'),
-    ('本年度', 'none', '-'), ('秋', 'none', '-'), ('上旬', 'none', '-'), ('2026/8/15/2', 'none', '-'), ('2026-08-15T10:00', 'none', '-'),
+    ('本年度', 'none', '-'), ('秋', 'none', '-'), ('上旬', 'none', '-'),
+    ('日本年金機構', 'none', '-', None, '2023-05-01'), ('将来年度', 'none', '-', None, '2023-05-01'),
+    ('令和4年秋田県', 'year', '2022-01-01', '2022-12-31', '-', '令和4年'),
+    ('令和4年春日部市', 'year', '2022-01-01', '2022-12-31', '-', '令和4年'),
+    ('なお本年度は', 'fiscal_year', '2023-04-01', '2024-03-31', '2023-05-01', '本年度'), ('2026/8/15/2', 'none', '-'), ('2026-08-15T10:00', 'none', '-'),
     ('令和4年2月30日', 'date', 'invalid'), ('令和0年', 'year', 'invalid'), ('2月30日', 'date', 'invalid'),
     ('令和4年13月', 'month', 'invalid'), ('令和5年2月29日', 'date', 'invalid'), ('令和4年13月上旬', 'date_range', 'invalid'),
     ('平成32年度', 'fiscal_year', 'invalid'), ('令和4年7月32日', 'date', 'invalid'),
