@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::extract::dates::{self, DateContext};
 use crate::extract::measures::tokens;
 use crate::extract::numbers;
+use crate::model::DateKind;
 use crate::normalize;
 
 /// One date as probe reports it (SPEC `dates` column names).
@@ -37,6 +38,8 @@ pub struct ProbeQuantity {
     pub scale: f64,
     pub decimals: u32,
     pub approx: bool,
+    /// The qualifier words as printed (`約`, `以上`).
+    pub qualifier: Option<String>,
     pub col: u32,
 }
 
@@ -47,10 +50,23 @@ pub struct Probe {
     pub quantities: Vec<ProbeQuantity>,
 }
 
-/// Read one string as a line of a document.
+/// Read one string as a line of a document. The string's first full date
+/// stands for the document's own date (as a cover's date does in a run),
+/// so relative years (`本年`, `昨年度`) and month-days read against it.
 pub fn probe(text: &str) -> Probe {
     let mut out = Probe::default();
-    for line in normalize::normalize_text(text) {
+    let lines = normalize::normalize_text(text);
+    let doc_date = lines.iter().find_map(|line| {
+        dates::find_dates(&line.norm.text, &DateContext::default())
+            .into_iter()
+            .find(|d| d.kind == DateKind::Date && d.problem.is_none())
+            .and_then(|d| d.date_start)
+    });
+    let ctx = DateContext {
+        doc_date,
+        ..DateContext::default()
+    };
+    for line in lines {
         let norm = &line.norm;
         let raw_of = |s: usize, e: usize| -> String {
             let first = norm.pos_at(s).col as usize;
@@ -61,7 +77,7 @@ pub fn probe(text: &str) -> Probe {
                 .take((last + 1).saturating_sub(first))
                 .collect()
         };
-        let found = dates::find_dates(&norm.text, &DateContext::default());
+        let found = dates::find_dates(&norm.text, &ctx);
         // Figures with a unit anywhere, and any token that is a figure on
         // its own (a table cell or a key-value value: `△1,234`, `10`).
         let mut quantities = numbers::find_quantities(&norm.text);
@@ -108,6 +124,7 @@ pub fn probe(text: &str) -> Probe {
                 scale: q.scale,
                 decimals: q.decimals,
                 approx: q.approx,
+                qualifier: q.qualifier.clone(),
                 col: norm.pos_at(q.start).col,
             });
         }
@@ -154,8 +171,10 @@ pub fn render_text(p: &Probe) -> String {
         if q.scale != 1.0 {
             s.push_str(&format!(" (×{})", q.scale));
         }
-        if q.approx {
-            s.push_str(" (approx.)");
+        match &q.qualifier {
+            Some(words) => s.push_str(&format!(" [{words}]")),
+            None if q.approx => s.push_str(" (approx.)"),
+            None => {}
         }
         s.push('\n');
     }

@@ -1,11 +1,19 @@
 //! Dates and periods: eras (明治…令和, 元年, R/H/S abbreviations), western
 //! years, fiscal years (年度: April to March), ranges, weekdays, kanji numerals.
-// OWNER: helper "numbers+dates". Interface below is fixed; fill in the bodies.
+
+use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate, Weekday};
+use rustc_hash::FxHashSet;
 
 use super::numbers::kanji_number;
 use crate::model::DateKind;
+use crate::vocab::eras::{era_named, Era, ERAS, WESTERN_MARKS};
+use crate::vocab::numerals;
+use crate::vocab::qualifiers::{
+    FISCAL_YEAR_END, MONTH_END, MONTH_PARTS, NOT_AFTER_RELATIVE, NOT_SEASONS, RANGE_CLOSE,
+    RANGE_MARKS, RELATIVE_YEARS, SAME_YEAR, SEASONS, WEEKDAYS, WEEKDAY_SUFFIXES,
+};
 
 /// What a mention with no year of its own takes its year from.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -68,34 +76,45 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<FoundDate> {
 /// False when `text` cannot hold a mention, found without copying it: most
 /// texts (table cells, labels) lack either a char a mention starts with or
 /// one every mention needs. Without an era name or letter, a mention needs
-/// `年` (`2021年`, `30年度`), `月` (`6月2日`) or a range mark (`2021～2025`).
+/// `年` (`2021年`, `30年度`), `月` (`6月2日`), a range mark (`2021～2025`)
+/// or a numeric date's separator (`2026-08-15`, `2026/8/15`).
 fn may_hold_mention(text: &str) -> bool {
     let (mut starts, mut needed) = (false, false);
     for c in text.chars().map(fold) {
         starts = starts || may_start_mention(c);
-        needed = needed
-            || matches!(
-                c,
-                '明' | '大'
-                    | '昭'
-                    | '平'
-                    | '令'
-                    | '元'
-                    | 'M'
-                    | 'T'
-                    | 'S'
-                    | 'H'
-                    | 'R'
-                    | '年'
-                    | '月'
-                    | '～'
-            );
+        needed = needed || NEEDED_CHARS.contains(&c);
         if starts && needed {
             return true;
         }
     }
     false
 }
+
+/// Chars other than numerals that start a mention: an era's first char,
+/// letter or ligature, 元, and the first char of the words in the tables
+/// (`西暦`, `本年`).
+static START_CHARS: LazyLock<FxHashSet<char>> = LazyLock::new(|| {
+    let words = WESTERN_MARKS
+        .iter()
+        .copied()
+        .chain(RELATIVE_YEARS.iter().map(|r| r.word))
+        .chain(ERAS.iter().map(|e| e.name));
+    let mut set: FxHashSet<char> = words.filter_map(|w| w.chars().next()).collect();
+    set.extend(ERAS.iter().flat_map(|e| [e.letter, e.ligature]));
+    set.insert('元');
+    set
+});
+
+/// Chars one of which every mention holds: an era's name, letter or
+/// ligature, 元, `年`, `月`, a range mark, or a numeric date's separator.
+static NEEDED_CHARS: LazyLock<FxHashSet<char>> = LazyLock::new(|| {
+    let mut set: FxHashSet<char> = ERAS
+        .iter()
+        .flat_map(|e| e.name.chars().take(1).chain([e.letter, e.ligature]))
+        .collect();
+    set.extend(['元', '年', '月', '～', '-', '/']);
+    set
+});
 
 fn scan(text: &str, ctx: &DateContext) -> Vec<FoundDate> {
     let orig: Vec<char> = text.chars().collect();
@@ -133,12 +152,7 @@ fn scan(text: &str, ctx: &DateContext) -> Vec<FoundDate> {
 
 /// A (folded) char a date mention can start with.
 fn may_start_mention(c: char) -> bool {
-    c.is_ascii_digit()
-        || is_kanji_numeral(c)
-        || matches!(
-            c,
-            '明' | '大' | '昭' | '平' | '令' | '元' | 'M' | 'T' | 'S' | 'H' | 'R'
-        )
+    c.is_ascii_digit() || is_kanji_numeral(c) || START_CHARS.contains(&c)
 }
 
 /// Western year of an era year (`("令和", 1)` → 2019). `None` for an unknown
@@ -147,7 +161,7 @@ pub fn era_to_western(era: &str, year: i32) -> Option<i32> {
     if year < 1 {
         return None;
     }
-    era_info(era)?.offset.checked_add(year)
+    era_named(era)?.offset().checked_add(year)
 }
 
 /// The era and era year of a calendar date (`2019-05-01` → `("令和", 1)`).
@@ -156,88 +170,15 @@ pub fn era_to_western(era: &str, year: i32) -> Option<i32> {
 pub fn era_of(date: NaiveDate) -> Option<(&'static str, i32)> {
     ERAS.iter()
         .rev()
-        .find(|e| e.first_day().is_some_and(|d| d <= date))
-        .map(|e| (e.name, date.year() - e.offset))
+        .find(|e| e.first_date().is_some_and(|d| d <= date))
+        .map(|e| (e.name, date.year() - e.offset()))
 }
 
 // ---------------------------------------------------------------------------
 
-#[derive(Debug, PartialEq)]
-struct Era {
-    name: &'static str,
-    abbrev: char,
-    offset: i32,
-    /// First day (year, month, day).
-    start: (i32, u32, u32),
-    /// Last era year, for eras that ended.
-    last_year: Option<i32>,
-}
-
-impl Era {
-    fn first_day(&self) -> Option<NaiveDate> {
-        NaiveDate::from_ymd_opt(self.start.0, self.start.1, self.start.2)
-    }
-
-    /// Last day: the day before the next era begins.
-    fn last_day(&self) -> Option<NaiveDate> {
-        let i = ERAS.iter().position(|e| e.name == self.name)?;
-        ERAS.get(i + 1)?.first_day()?.pred_opt()
-    }
-}
-
-const ERAS: &[Era] = &[
-    Era {
-        name: "明治",
-        abbrev: 'M',
-        offset: 1867,
-        start: (1868, 1, 25),
-        last_year: Some(45),
-    },
-    Era {
-        name: "大正",
-        abbrev: 'T',
-        offset: 1911,
-        start: (1912, 7, 30),
-        last_year: Some(15),
-    },
-    Era {
-        name: "昭和",
-        abbrev: 'S',
-        offset: 1925,
-        start: (1926, 12, 25),
-        last_year: Some(64),
-    },
-    Era {
-        name: "平成",
-        abbrev: 'H',
-        offset: 1988,
-        start: (1989, 1, 8),
-        last_year: Some(31),
-    },
-    Era {
-        name: "令和",
-        abbrev: 'R',
-        offset: 2018,
-        start: (2019, 5, 1),
-        last_year: None,
-    },
-];
-
-fn era_info(era: &str) -> Option<&'static Era> {
-    let mut chars = era.chars();
-    let one = chars.next().filter(|_| chars.next().is_none()).map(fold);
-    ERAS.iter().find(|e| e.name == era || one == Some(e.abbrev))
-}
-
-const WEEKDAYS: &str = "月火水木金土日";
-
 fn weekday_kanji(w: Weekday) -> String {
     let i = w.num_days_from_monday() as usize;
-    WEEKDAYS
-        .chars()
-        .nth(i)
-        .map(String::from)
-        .unwrap_or_default()
+    WEEKDAYS.get(i).map(|c| c.to_string()).unwrap_or_default()
 }
 
 fn fold(c: char) -> char {
@@ -262,11 +203,14 @@ fn skip_spaces(cs: &[char], mut i: usize) -> usize {
     i
 }
 
+/// A kanji (CJK unified ideograph, with the 々 repeat mark).
+fn is_cjk_ideograph(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '々')
+}
+
+/// Kanji digits and small units: dates need no 万.
 fn is_kanji_numeral(c: char) -> bool {
-    matches!(
-        c,
-        '〇' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '千'
-    )
+    numerals::digit(c).is_some() || numerals::small_unit(c).is_some()
 }
 
 /// An integer at `i`: ASCII digits, or kanji numerals when `kanji`.
@@ -286,7 +230,7 @@ fn int_at(cs: &[char], i: usize, kanji: bool) -> Option<(Option<i64>, usize, usi
     }
     let s: String = cs.get(i..end)?.iter().collect();
     let v = kanji_number(&s)?;
-    let count = if s.contains(['十', '百', '千']) {
+    let count = if s.chars().any(|c| numerals::small_unit(c).is_some()) {
         v.to_string().len()
     } else {
         end - i
@@ -337,6 +281,30 @@ struct Point {
     inferred: bool,
     /// Calendar year known only from context, or not at all.
     year_known: bool,
+    /// A part of the year or month (`秋`, `上旬`, `末日`, `年度末`).
+    sub: Option<Sub>,
+}
+
+/// A fuzzy part of a year or month, read as a range (or a day).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Sub {
+    /// `年度末`: March 31 ending the fiscal year.
+    FiscalEnd,
+    /// `年末`: December 31.
+    YearEnd,
+    /// A season: first and last month (冬 ends in the next year).
+    Season(u32, u32),
+    /// `上旬` / `中旬` / `下旬`: first and last day (`None`: month's end).
+    Days(u32, Option<u32>),
+    /// `末` / `末日`: the month's last day.
+    MonthEnd,
+}
+
+impl Sub {
+    /// A single day (`末日`), not a range of days.
+    fn is_day(self) -> bool {
+        matches!(self, Sub::FiscalEnd | Sub::YearEnd | Sub::MonthEnd)
+    }
 }
 
 impl Point {
@@ -364,6 +332,9 @@ impl Point {
             // No year: still tell an impossible day (2月30日) from a possible one.
             if let (Some(m), Some(d)) = (self.month, self.day) {
                 ymd(2000, m, d).ok_or_else(|| "no such date".to_string())?;
+            }
+            if let (Some(m), None) = (self.month, self.day) {
+                ymd(2000, m, 1).ok_or_else(|| "no such date".to_string())?;
             }
             return Ok(None);
         }
@@ -393,6 +364,34 @@ impl Point {
                 ),
             }
         };
+        let span = match self.sub {
+            None => span,
+            Some(Sub::FiscalEnd | Sub::YearEnd | Sub::MonthEnd) => (span.1, span.1),
+            Some(Sub::Season(first, last)) => {
+                let end_year = if last < first {
+                    y.checked_add(1).ok_or_else(none)?
+                } else {
+                    y
+                };
+                let last_first = ymd(end_year.into(), last.into(), 1).ok_or_else(none)?;
+                (
+                    ymd(y.into(), first.into(), 1).ok_or_else(none)?,
+                    month_end(last_first).ok_or_else(none)?,
+                )
+            }
+            Some(Sub::Days(first, last)) => {
+                let start = span
+                    .0
+                    .with_day(first)
+                    .filter(|d| d.month() == span.0.month())
+                    .ok_or_else(none)?;
+                let end = match last {
+                    Some(l) => span.0.with_day(l).ok_or_else(none)?,
+                    None => span.1,
+                };
+                (start, end)
+            }
+        };
         Ok(Some(span))
     }
 
@@ -400,7 +399,7 @@ impl Point {
     fn era_problem(&self, span: (NaiveDate, NaiveDate)) -> Option<String> {
         let e = self.era()?;
         let y = self.year?;
-        if let (Some(last), Some(last_year)) = (e.last_day(), e.last_year) {
+        if let (Some(last), Some(last_year)) = (e.last_date(), e.last_year()) {
             if span.0 > last {
                 let w = self.western()?;
                 return Some(format!(
@@ -415,7 +414,7 @@ impl Point {
                 ));
             }
         }
-        let first = e.first_day()?;
+        let first = e.first_date()?;
         if span.1 < first {
             return Some(format!(
                 "{} began on {}: {}{}年 is before it",
@@ -459,10 +458,18 @@ fn head_at(cs: &[char], i: usize, ctx: &DateContext) -> Option<Point> {
         weekday_stated: None,
         inferred: false,
         year_known: true,
+        sub: None,
     };
-    // 令和4, 令和元, 令和四
-    if let Some(e) = ERAS.iter().find(|e| starts_with(cs, i, e.name)) {
-        let k = skip_spaces(cs, i + 2);
+    // 令和4, 令和元, 令和四, ㋿4
+    let named = ERAS.iter().find_map(|e| {
+        if starts_with(cs, i, e.name) {
+            Some((e, i + e.name.chars().count()))
+        } else {
+            (c == e.ligature).then_some((e, i + 1))
+        }
+    });
+    if let Some((e, after)) = named {
+        let k = skip_spaces(cs, after);
         if cs.get(k) == Some(&'元') {
             return Some(mk(k + 1, System::Era(e), Some(1)));
         }
@@ -470,7 +477,7 @@ fn head_at(cs: &[char], i: usize, ctx: &DateContext) -> Option<Point> {
         return Some(mk(end, System::Era(e), y));
     }
     // R4, R 4, H30: the letter alone, then one or two digits.
-    if let Some(e) = ERAS.iter().find(|e| e.abbrev == c) {
+    if let Some(e) = ERAS.iter().find(|e| e.letter == c) {
         if glued || prev.is_some_and(|p| p.is_alphabetic() && p.is_ascii()) {
             return None;
         }
@@ -487,7 +494,7 @@ fn head_at(cs: &[char], i: usize, ctx: &DateContext) -> Option<Point> {
             return None;
         }
         // The letters M/T/S are common codes: only years their eras had.
-        if e.abbrev != 'R' && e.abbrev != 'H' && e.last_year.is_some_and(|l| y > i64::from(l)) {
+        if e.letter != 'R' && e.letter != 'H' && e.last_year().is_some_and(|l| y > i64::from(l)) {
             return None;
         }
         let mut p = mk(end, System::Abbrev(e), Some(y));
@@ -500,15 +507,35 @@ fn head_at(cs: &[char], i: usize, ctx: &DateContext) -> Option<Point> {
     if glued || prev.is_some_and(is_kanji_numeral) && is_kanji_numeral(c) {
         return None;
     }
+    // 西暦2019年: the mark, then a western year.
+    if let Some(w) = WESTERN_MARKS.iter().find(|w| starts_with(cs, i, w)) {
+        let k = skip_spaces(cs, i + w.chars().count());
+        let mut p = head_at(cs, k, ctx).filter(|p| p.system == System::Western)?;
+        p.start = i;
+        return Some(p);
+    }
+    // 本年, 昨年度: a year relative to the document's own.
+    if let Some(p) = relative_at(cs, i, ctx) {
+        return Some(p);
+    }
+    // 2 0 1 9 年: a year letter-spaced by PDF extraction.
+    if let Some((y, end)) = spaced_year(cs, i) {
+        return Some(mk(end, System::Western, Some(y)));
+    }
     // 2021, 二〇二一: four digits in the range of modern years.
     if let Some((Some(y), end, 4)) = int_at(cs, i, true) {
         if (1868..=2200).contains(&y)
             && !cs
                 .get(i..end)?
                 .iter()
-                .any(|&k| matches!(k, '十' | '百' | '千'))
+                .any(|&k| numerals::small_unit(k).is_some())
         {
             let mut p = mk(end, System::Western, Some(y));
+            // 2026-08-15, 2026/8/15: a numeric date of record exports.
+            if let Some((m, d, e)) = numeric_month_day(cs, end) {
+                (p.month, p.day, p.end, p.bare) = (Some(m), Some(d), e, false);
+                return Some(p);
+            }
             // 2021(令和3)年度: the era year beside it.
             if cs.get(end) == Some(&'(') {
                 if let Some(inner) = head_at(cs, end + 1, ctx) {
@@ -523,7 +550,7 @@ fn head_at(cs: &[char], i: usize, ctx: &DateContext) -> Option<Point> {
         return None;
     }
     // 30年度 in a document that named its era; 元年度.
-    let era = ctx.era.and_then(era_info)?;
+    let era = ctx.era.and_then(era_named)?;
     if c == '元' {
         return Some(mk(i + 1, System::Era(era), Some(1)));
     }
@@ -532,6 +559,39 @@ fn head_at(cs: &[char], i: usize, ctx: &DateContext) -> Option<Point> {
         return None;
     }
     Some(mk(end, System::Era(era), y))
+}
+
+/// `-08-15` or `/8/15` after a four-digit year: month, day and end. One
+/// separator throughout, and no digit or separator after (`2021-2025` is
+/// a range, `2026/8/15/2` something else).
+fn numeric_month_day(cs: &[char], at: usize) -> Option<(i64, i64, usize)> {
+    let sep = *cs.get(at).filter(|c| matches!(c, '-' | '/'))?;
+    let (m, k, n) = int_at(cs, at + 1, false)?;
+    if n > 2 || cs.get(k) != Some(&sep) {
+        return None;
+    }
+    let (d, e, n) = int_at(cs, k + 1, false)?;
+    let next = cs.get(e);
+    if n > 2 || next.is_some_and(|c| c.is_ascii_alphanumeric() || *c == sep || *c == ':') {
+        return None;
+    }
+    Some((m?, d?, e))
+}
+
+/// `2 0 1 9 年`: four digits one space apart, then `年` (a run of lone
+/// digits without it may be separate numbers). The year and where its
+/// `年` starts.
+fn spaced_year(cs: &[char], i: usize) -> Option<(i64, usize)> {
+    let mut year: i64 = 0;
+    for n in 0..4 {
+        let d = cs.get(i + 2 * n)?.to_digit(10)?;
+        if n < 3 && cs.get(i + 2 * n + 1) != Some(&' ') {
+            return None;
+        }
+        year = year * 10 + i64::from(d);
+    }
+    let k = skip_spaces(cs, i + 7);
+    (cs.get(k) == Some(&'年') && (1868..=2200).contains(&year)).then_some((year, k))
 }
 
 /// Record a western year and the era year printed beside it; disagreeing
@@ -559,7 +619,12 @@ fn pair(western: &mut Point, era: &Point) {
 
 /// What follows a year: `年度`, `年[M月[D日]]`, `.M月`, `.M.D`.
 fn complete(cs: &[char], mut p: Point) -> Point {
-    let k = p.end;
+    // `2018 年`: PDF text keeps a space before the 年.
+    let k = if cs.get(p.end) == Some(&' ') && cs.get(p.end + 1) == Some(&'年') {
+        p.end + 1
+    } else {
+        p.end
+    };
     if starts_with(cs, k, "年度") {
         p.fiscal = true;
         p.bare = false;
@@ -573,6 +638,11 @@ fn complete(cs: &[char], mut p: Point) -> Point {
                 }
             }
         }
+        // 令和12年度末: the March 31 that ends it.
+        if let Some(w) = FISCAL_YEAR_END.iter().find(|w| starts_with(cs, p.end, w)) {
+            p.sub = Some(Sub::FiscalEnd);
+            p.end += w.chars().count();
+        }
         return p;
     }
     // 1900年間 and 1990年代 are a length and a decade.
@@ -580,20 +650,63 @@ fn complete(cs: &[char], mut p: Point) -> Point {
         p.fiscal = false;
         p.bare = false;
         p.end = k + 1;
-        month_day(cs, &mut p, true);
+        // `2018 年 1 月`: one space of PDF text before the month too.
+        if cs.get(p.end) == Some(&' ') {
+            let mut q = p.clone();
+            q.end += 1;
+            if month_day(cs, &mut q, true) {
+                part_of_month(cs, &mut q);
+                return q;
+            }
+        }
+        if month_day(cs, &mut p, true) {
+            part_of_month(cs, &mut p);
+        } else {
+            part_of_year(cs, &mut p);
+        }
         return p;
     }
-    if let System::Abbrev(_) = p.system {
+    // R5.3.14, 令和8.3: dotted month and day after an era year.
+    if let System::Abbrev(_) | System::Era(_) = p.system {
         if cs.get(k) == Some(&'.') {
             let mut q = p.clone();
             q.end = k + 1;
             if month_day(cs, &mut q, false) {
                 q.fiscal = false;
+                q.bare = false;
                 return q;
             }
         }
     }
     p
+}
+
+/// `秋`, `年末` right after a year's `年`.
+fn part_of_year(cs: &[char], p: &mut Point) {
+    if NOT_SEASONS.iter().any(|w| starts_with(cs, p.end, w)) {
+        return;
+    }
+    if let Some((w, first, last)) = SEASONS.iter().find(|(w, ..)| starts_with(cs, p.end, w)) {
+        p.sub = Some(Sub::Season(*first, *last));
+        p.end += w.chars().count();
+    } else if let Some(w) = MONTH_END.iter().find(|w| starts_with(cs, p.end, w)) {
+        p.sub = Some(Sub::YearEnd);
+        p.end += w.chars().count();
+    }
+}
+
+/// `上旬`, `末日` right after a month's `月`.
+fn part_of_month(cs: &[char], p: &mut Point) {
+    if p.day.is_some() || p.month.is_none() {
+        return;
+    }
+    if let Some((w, first, last)) = MONTH_PARTS.iter().find(|(w, ..)| starts_with(cs, p.end, w)) {
+        p.sub = Some(Sub::Days(*first, *last));
+        p.end += w.chars().count();
+    } else if let Some(w) = MONTH_END.iter().find(|w| starts_with(cs, p.end, w)) {
+        p.sub = Some(Sub::MonthEnd);
+        p.end += w.chars().count();
+    }
 }
 
 /// `M月[D日]` (or, when not `kanji_units`, the dotted `M.D` / `M月` / `M`)
@@ -659,33 +772,99 @@ fn month_day_at(cs: &[char], i: usize) -> Option<Point> {
         weekday_stated: None,
         inferred: false,
         year_known: false,
+        sub: None,
     };
-    if month_day(cs, &mut p, true) && p.day.is_some() {
-        return Some(p);
+    if month_day(cs, &mut p, true) {
+        part_of_month(cs, &mut p);
+        if p.day.is_some() || p.sub.is_some() {
+            return Some(p);
+        }
     }
     None
 }
 
+/// `本年`, `昨年度`, `来年` at `i`: a year counted from the document's own
+/// (a fiscal one from the fiscal-year heading when there is one). Left
+/// unread when the context gives no year, and in comparisons (`前年比`).
+fn relative_at(cs: &[char], i: usize, ctx: &DateContext) -> Option<Point> {
+    let r = RELATIVE_YEARS
+        .iter()
+        .filter(|r| starts_with(cs, i, r.word))
+        .max_by_key(|r| r.word.chars().count())?;
+    let n = r.word.chars().count();
+    if NOT_AFTER_RELATIVE.iter().any(|w| starts_with(cs, i + n, w)) {
+        return None;
+    }
+    // Inside a compound the word is two halves of others (`日本年金`,
+    // `将来年度`): only a word standing after a non-kanji counts.
+    let prev = i.checked_sub(1).and_then(|p| cs.get(p));
+    if prev.is_some_and(|&c| is_cjk_ideograph(c)) {
+        return None;
+    }
+    let doc_fiscal = ctx.doc_date.map(|d| {
+        if d.month() < 4 {
+            d.year() - 1
+        } else {
+            d.year()
+        }
+    });
+    let base = if r.fiscal {
+        ctx.fiscal_year.or(doc_fiscal)?
+    } else {
+        ctx.doc_date?.year()
+    };
+    let year = base.checked_add(r.offset)?;
+    // The word ends in 年 or 年度: `complete` reads on from its 年.
+    let suffix = if r.fiscal { 2 } else { 1 };
+    Some(Point {
+        start: i,
+        end: i + n - suffix,
+        system: System::Western,
+        year: Some(year.into()),
+        fiscal: r.fiscal,
+        bare: true,
+        month: None,
+        day: None,
+        western_stated: None,
+        paired_era: None,
+        pair_problem: None,
+        weekday_stated: None,
+        inferred: true,
+        year_known: true,
+        sub: None,
+    })
+}
+
 /// `(木)`, `(木曜日)`, `(木・祝)` after a date.
 fn weekday_after(cs: &[char], p: &mut Point) {
-    if p.day.is_none() || cs.get(p.end) != Some(&'(') {
+    if p.day.is_none() {
         return;
     }
-    let Some(&w) = cs
-        .get(p.end + 1)
-        .filter(|c| matches!(c, '月' | '火' | '水' | '木' | '金' | '土' | '日'))
-    else {
-        return;
-    };
-    let mut k = p.end + 2;
-    for word in ["曜日", "曜", "・祝", "祝"] {
-        if starts_with(cs, k, word) {
-            k += word.chars().count();
+    let is_weekday = |k: usize| cs.get(k).filter(|c| WEEKDAYS.contains(c)).copied();
+    if cs.get(p.end) == Some(&'(') {
+        let Some(w) = is_weekday(p.end + 1) else {
+            return;
+        };
+        let mut k = p.end + 2;
+        for word in WEEKDAY_SUFFIXES {
+            if starts_with(cs, k, word) {
+                k += word.chars().count();
+            }
         }
+        if cs.get(k) == Some(&')') {
+            p.weekday_stated = Some(w);
+            p.end = k + 1;
+        }
+        return;
     }
-    if cs.get(k) == Some(&')') {
-        p.weekday_stated = Some(w);
-        p.end = k + 1;
+    // 7月21日木曜日, 7月21日 木曜: without brackets only with 曜, since a
+    // bare 月 or 日 after a date starts the next word.
+    let k = skip_spaces(cs, p.end);
+    if let Some(w) = is_weekday(k) {
+        if let Some(word) = ["曜日", "曜"].iter().find(|s| starts_with(cs, k + 1, s)) {
+            p.weekday_stated = Some(w);
+            p.end = k + 1 + word.chars().count();
+        }
     }
 }
 
@@ -704,6 +883,20 @@ fn point_at(cs: &[char], i: usize, ctx: &DateContext) -> Option<Point> {
 /// The far end of a range: a full point, or a number that borrows its
 /// year system (and month) from the near end.
 fn far_end(cs: &[char], i: usize, near: &Point, ctx: &DateContext) -> Option<Point> {
+    // 同年9月30日, 同年度末: the near end's year.
+    if let Some(w) = SAME_YEAR.iter().find(|w| starts_with(cs, i, w)) {
+        let mut p = near.clone();
+        (p.start, p.end) = (i, i + 1);
+        (p.month, p.day, p.sub, p.weekday_stated) = (None, None, None, None);
+        (p.western_stated, p.paired_era, p.pair_problem) = (None, None, None);
+        p.bare = true;
+        let mut q = complete(cs, p);
+        if q.bare || q.end < i + w.chars().count() {
+            return None;
+        }
+        weekday_after(cs, &mut q);
+        return Some(q);
+    }
     let year_only = near.month.is_none();
     if year_only {
         // 平成19～20年度, 2021～2025年度, 平成22～26年, H21～27年度,
@@ -715,7 +908,7 @@ fn far_end(cs: &[char], i: usize, near: &Point, ctx: &DateContext) -> Option<Poi
                 (System::Western, Some(ny), Some(fy)) if n <= 2 => Some(ny - ny % 100 + fy),
                 _ => y,
             };
-            (p.start, p.end, p.year) = (i, k, y);
+            (p.start, p.end, p.year, p.sub) = (i, k, y, None);
             p.western_stated = None;
             p.paired_era = None;
             p.pair_problem = None;
@@ -754,7 +947,7 @@ fn far_end(cs: &[char], i: usize, near: &Point, ctx: &DateContext) -> Option<Poi
     }
     // 7月21日～23日
     let mut p = near.clone();
-    (p.start, p.end, p.day) = (i, k + 1, d);
+    (p.start, p.end, p.day, p.sub) = (i, k + 1, d, None);
     p.weekday_stated = None;
     p.western_stated = None;
     p.pair_problem = None;
@@ -783,8 +976,9 @@ fn mention_at(cs: &[char], i: usize, ctx: &DateContext) -> Option<Mention> {
     let mut far = None;
     let mut range = false;
     let tilde = skip_spaces(cs, near.end);
-    if cs.get(tilde) == Some(&'～') {
-        let k = skip_spaces(cs, tilde + 1);
+    let mark = RANGE_MARKS.iter().find(|w| starts_with(cs, tilde, w));
+    if let Some(mark) = mark {
+        let k = skip_spaces(cs, tilde + mark.chars().count());
         match far_end(cs, k, &near, ctx) {
             Some(f) => {
                 if near.bare {
@@ -793,10 +987,17 @@ fn mention_at(cs: &[char], i: usize, ctx: &DateContext) -> Option<Mention> {
                     near.fiscal = f.fiscal;
                 }
                 end = f.end;
+                // `…から…まで`: the closing word belongs to the range.
+                let close = skip_spaces(cs, end);
+                if let Some(w) = RANGE_CLOSE.iter().find(|w| starts_with(cs, close, w)) {
+                    end = close + w.chars().count();
+                }
                 far = Some(f);
                 range = true;
             }
             None if near.bare => return None,
+            // `令和3年4月から実施`: from a day on, but not a period of dates.
+            None if *mark != "～" => {}
             None => {
                 // 平成20年度～ is open; a number after ～ is something else's range.
                 let next = cs.get(k).copied();
@@ -881,12 +1082,16 @@ impl Mention {
                 problems.extend(p.pair_problem.clone());
             }
         }
-        let fiscal = near.fiscal && self.far.as_ref().is_none_or(|f| f.fiscal);
-        let kind = match (self.range, fiscal) {
-            (true, true) => DateKind::FiscalRange,
-            (true, false) => DateKind::DateRange,
-            (false, true) => DateKind::FiscalYear,
-            (false, false) => match (near.month, near.day) {
+        // A fiscal year's end (`年度末`) is a day, not the fiscal year.
+        let whole_fy = |p: &Point| p.fiscal && p.sub.is_none();
+        let fiscal = whole_fy(near) && self.far.as_ref().is_none_or(whole_fy);
+        let kind = match (self.range, fiscal, near.sub) {
+            (true, true, _) => DateKind::FiscalRange,
+            (true, false, _) => DateKind::DateRange,
+            (false, true, _) => DateKind::FiscalYear,
+            (false, false, Some(s)) if s.is_day() => DateKind::Date,
+            (false, false, Some(_)) => DateKind::DateRange,
+            (false, false, None) => match (near.month, near.day) {
                 (_, Some(_)) => DateKind::Date,
                 (Some(_), None) => DateKind::Month,
                 _ => DateKind::Year,
@@ -903,7 +1108,7 @@ impl Mention {
                 problems.push("range ends before it starts".to_string());
             }
         }
-        let fy = |p: &Point| if p.fiscal { p.western() } else { None };
+        let fy = |p: &Point| if whole_fy(p) { p.western() } else { None };
         let fy_start = if fiscal { fy(near) } else { None };
         let fy_end = match (&self.far, self.range) {
             (Some(f), _) if fiscal => fy(f),
@@ -1636,7 +1841,7 @@ mod tests {
 
         #[test]
         fn numbers_without_year_month_era_or_range_are_no_dates(
-            text in "[0-9０-９〇一二三四五六七八九十百千万,.:/()（） 日度間目第号x]{0,24}",
+            text in "[0-9０-９〇一二三四五六七八九十百千万,.:()（） 日度間目第号x]{0,24}",
             fy in proptest::option::of(2000i32..2030),
             era in proptest::option::of(proptest::sample::select(vec!["令和", "平成"])),
         ) {
@@ -1650,7 +1855,9 @@ mod tests {
     fn mentions_do_not_overlap_and_keep_order() {
         let text = "平成19年度から令和4年7月21日(木)まで、R4～R7(4年間)と2030年";
         let found = find_dates(text, &NONE);
-        assert_eq!(found.len(), 4);
+        // `…から…まで` is one range.
+        assert_eq!(found.len(), 3);
+        assert_eq!(found[0].raw, "平成19年度から令和4年7月21日(木)まで");
         for w in found.windows(2) {
             assert!(w[0].end <= w[1].start);
         }

@@ -1,6 +1,5 @@
 //! Numbers and quantities: `3,682`, `111.6%`, `28,000千円`, `1万2600回`,
 //! `12億3456万円`, `約3割`, `△1,234`, kanji numerals.
-// OWNER: helper "numbers+dates". Interface below is fixed; fill in the bodies.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -8,6 +7,9 @@ use std::sync::LazyLock;
 use rustc_hash::FxHashMap;
 
 use super::dates::{find_dates, DateContext};
+use crate::vocab::numerals::{self, KANJI_DECIMAL_POINT};
+use crate::vocab::qualifiers::{Meaning, AFTER, BEFORE, INNER, NOT_AFTER_STRONG_WEAK};
+use crate::vocab::units::{Unit, NOT_UNIT_START, SCALES, SIGNS, UNITS, UNIT_WORDS};
 
 /// A number as printed, with its unit and scale resolved.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +27,9 @@ pub struct Quantity {
     pub decimals: u32,
     /// `約`, `概ね`, `程度`, `以上`… mark the figure as approximate or a bound.
     pub approx: bool,
+    /// Those words as printed, in order (`約`, `以上`, `約 以上`); `None`
+    /// when the figure is exact.
+    pub qualifier: Option<String>,
     /// Char offsets in the searched text: `start..end` covers the whole quantity
     /// including sign marks and unit.
     pub start: usize,
@@ -55,17 +60,15 @@ pub fn parse_quantity(text: &str) -> Option<Quantity> {
     let body = cs.get(..end)?;
 
     let mut i = start;
-    let mut approx = false;
-    if let Some(after) = match_any(body, i, LEADING_APPROX) {
-        approx = true;
+    let mut words: Vec<&'static str> = Vec::new();
+    if let Some((after, w)) = qualifier_at(body, i, BEFORE) {
+        words.push(w);
         i = skip_spaces(body, after);
     }
     let mut neg = false;
-    if let Some(&c) = body.get(i) {
-        if matches!(c, '△' | '▲' | '-' | '+') {
-            neg = c != '+';
-            i = skip_spaces(body, i + 1);
-        }
+    if let Some(&(w, sign)) = SIGNS.iter().find(|(w, _)| starts_with(body, i, w)) {
+        neg = sign < 0;
+        i = skip_spaces(body, i + w.chars().count());
     }
     let reading = read_number(body, i, true)?;
     let glued = read_tail(body, reading.end(), &reading, true)?;
@@ -76,9 +79,10 @@ pub fn parse_quantity(text: &str) -> Option<Quantity> {
     } else {
         glued
     };
+    words.extend(tail.inner);
     let mut k = skip_spaces(body, tail.end);
-    if let Some(after) = match_any(body, k, TRAILING_APPROX) {
-        approx = true;
+    if let Some((after, w)) = qualifier_at(body, k, AFTER) {
+        words.push(w);
         k = skip_spaces(body, after);
     }
     if k != end {
@@ -88,7 +92,7 @@ pub fn parse_quantity(text: &str) -> Option<Quantity> {
     let raw = text
         .trim_matches(|c: char| fold(c).is_whitespace())
         .to_string();
-    build(raw, neg, approx, &reading, &tail, start..end)
+    build(raw, neg, &words, &reading, &tail, start..end)
 }
 
 /// Quantities that carry a unit inside running prose (`104機関`, `６団体`,
@@ -177,143 +181,97 @@ pub fn unit_statement(text: &str) -> Option<(String, f64)> {
     Some((unit, pow10(exp + extra)?))
 }
 
-/// Value of a kanji numeral (`二〇二一` → 2021, `三千五百` → 3500, `四` → 4).
+/// Value of a kanji numeral in any form officials write it: composed
+/// (`三千五百`, `八億千万`, `千五百万`: a missing 一 is one), positional
+/// (`二〇二一`, `六一`), with zero digits inside (`二千〇五`), 大字 (`壱万弐千`,
+/// `参拾`), `・` as the decimal point (`二八・四五`) and Arabic digits mixed in
+/// (`3億2千405万`).
 pub fn kanji_number(text: &str) -> Option<f64> {
-    let cs: Vec<char> = text.trim().chars().collect();
-    if cs.is_empty() || !cs.iter().all(|&c| is_kanji_numeral(c)) {
+    let cs: Vec<char> = text.trim().chars().map(fold).collect();
+    if cs.is_empty()
+        || !cs
+            .iter()
+            .all(|&c| is_kanji_numeral(c) || c == KANJI_DECIMAL_POINT || c.is_ascii_digit())
+    {
         return None;
     }
-    if cs.iter().all(|&c| kanji_digit(c).is_some()) {
-        // Digit-by-digit form (`二〇二一`): read positionally.
-        let digits: String = cs
-            .iter()
-            .filter_map(|&c| kanji_digit(c))
-            .map(|d| char::from(b'0' + d))
-            .collect();
-        return term(&digits, 0);
-    }
-    let mut total: f64 = 0.0;
-    let mut section: f64 = 0.0;
-    let mut digit: Option<u8> = None;
-    let mut last_small = u32::MAX;
-    let mut last_big = u32::MAX;
-    for &c in &cs {
-        if let Some(d) = kanji_digit(c) {
-            if digit.is_some() {
-                return None;
-            }
-            digit = Some(d);
-        } else if let Some(e) = small_unit(c) {
-            if e >= last_small {
-                return None;
-            }
-            last_small = e;
-            section += f64::from(digit.take().unwrap_or(1)) * 10f64.powi(e as i32);
-        } else if let Some(e) = big_unit(c) {
-            if e >= last_big {
-                return None;
-            }
-            last_big = e;
-            let group = section + f64::from(digit.take().unwrap_or(0));
-            if group == 0.0 {
-                return None;
-            }
-            total += group * 10f64.powi(e as i32);
-            section = 0.0;
-            last_small = u32::MAX;
+    let (parts, end, _) = read_parts(&cs, 0)?;
+    // A trailing big unit (`三千五百万`) scales the last group.
+    let (exp, end) = match cs.get(end).and_then(|&c| big_unit(c)) {
+        Some(e) if parts.last().is_none_or(|p| p.exp == 0) && end + 1 == cs.len() => {
+            (e as i32, end + 1)
         }
+        _ => (0, end),
+    };
+    if end != cs.len() {
+        return None;
     }
-    total += section + f64::from(digit.unwrap_or(0));
-    total.is_finite().then_some(total)
+    let last_group = parts.iter().rev().nth(1).map(|p| p.exp);
+    if last_group.is_some_and(|g| g <= exp) {
+        return None;
+    }
+    parts_value(&parts, exp).map(|(_, v)| v)
 }
 
 // ---------------------------------------------------------------------------
 
-const LEADING_APPROX: &[&str] = &["おおよそ", "おおむね", "およそ", "概ね", "約"];
-const TRAILING_APPROX: &[&str] = &["以上", "以下", "程度", "未満", "前後", "余り", "超"];
+/// Unit words by first char, with their chars: unit matching runs at
+/// every number.
+type UnitsStartingWith = Vec<(Vec<char>, &'static Unit)>;
 
-/// Units read as units in prose. The printed form is kept as the unit, except
-/// `割`, which becomes `%` (×10).
-#[rustfmt::skip]
-const KNOWN_UNITS: &[&str] = &[
-    "円", "人日", "人回", "人", "名", "件", "回", "%", "割", "機関", "団体", "本", "校", "社", "市区町村", "市町村", "町村",
-    "市町", "市", "町", "村", "か所", "カ所", "ヵ所", "ケ所", "ヶ所", "箇所", "戸", "世帯", "台", "日間", "日", "時間", "年間",
-    "か月", "ヶ月", "カ月", "ヵ月", "ケ月", "箇月", "週間", "歳", "km", "㎞", "mm", "cm", "m", "㎡", "ha", "t",
-    "kg", "㎏", "トン", "倍", "点", "ポイント", "pt", "組", "冊", "枚", "席", "室", "棟", "店舗", "店", "事業所", "事業者",
-    "事業", "企業", "施設", "地区", "団地", "品目", "大学", "園", "病院", "人・日", "頭", "匹", "羽", "隻", "基", "種類",
-    "分野", "路線", "便", "km²",
-];
-
-/// Units starting with one char: each unit's chars and the unit.
-type UnitsStartingWith = Vec<(Vec<char>, &'static str)>;
-
-/// `KNOWN_UNITS` by first char: unit matching runs at every number.
 static UNITS_BY_FIRST_CHAR: LazyLock<FxHashMap<char, UnitsStartingWith>> = LazyLock::new(|| {
     let mut map: FxHashMap<char, UnitsStartingWith> = FxHashMap::default();
-    for w in KNOWN_UNITS {
-        let chars: Vec<char> = w.chars().collect();
+    for u in UNITS {
+        let chars: Vec<char> = u.word.chars().collect();
         if let Some(&c) = chars.first() {
-            map.entry(c).or_default().push((chars, w));
+            map.entry(c).or_default().push((chars, u));
         }
     }
     map
 });
 
-/// Unit + following char that together spell another word (`本市` = "this
-/// city", `日本`), so the number before them is not a count of that unit.
-#[rustfmt::skip]
-const UNIT_WORDS: &[&str] = &[
-    "本市", "本町", "本村", "本県", "本部", "本庁", "本年", "本件", "本事", "日本", "人材", "人口", "名称", "社会", "町内", "市民",
-    "市内", "市場", "校区",
-];
-
-/// Scale words between a number and its unit, longest first.
-const SCALES: &[(&str, i32)] = &[
-    ("千億", 11),
-    ("百億", 10),
-    ("十億", 9),
-    ("千万", 7),
-    ("百万", 6),
-    ("十万", 5),
-    ("兆", 12),
-    ("億", 8),
-    ("万", 4),
-    ("千", 3),
-];
-
 /// Units the tolerant rule must not accept: they make ordinals, dates and
 /// times, or are particles of a sentence.
 fn not_unit_start(c: char) -> bool {
-    matches!(
-        c,
-        '年' | '月'
-            | '日'
-            | '時'
-            | '分'
-            | '秒'
-            | '目'
-            | '番'
-            | '号'
-            | 'つ'
-            | '次'
-            | '期'
-            | '代'
-            | '条'
-            | '章'
-            | '節'
-            | '項'
-            | 'の'
-            | 'を'
-            | 'に'
-            | 'で'
-            | 'が'
-            | 'は'
-            | 'と'
-            | 'も'
-            | 'や'
-            | '、'
-            | '。'
-    )
+    NOT_UNIT_START.contains(&c)
+}
+
+/// The qualifier of `words` at `i`, longest first: its end and its word.
+fn qualifier_at(
+    cs: &[char],
+    i: usize,
+    words: &[(&'static str, Meaning)],
+) -> Option<(usize, &'static str)> {
+    let (w, _) = words
+        .iter()
+        .filter(|(w, _)| starts_with(cs, i, w))
+        .max_by_key(|(w, _)| w.chars().count())?;
+    let end = i + w.chars().count();
+    // `強化`, `弱者`: another word, not a qualifier.
+    if matches!(*w, "強" | "弱")
+        && cs
+            .get(end)
+            .is_some_and(|c| NOT_AFTER_STRONG_WEAK.contains(c))
+    {
+        return None;
+    }
+    Some((end, w))
+}
+
+/// Qualifier printed right before `i` (`約`, `およそ`): its start and word.
+fn qualifier_before(cs: &[char], i: usize) -> Option<(usize, &'static str)> {
+    BEFORE
+        .iter()
+        .filter_map(|(w, _)| {
+            let s = i.checked_sub(w.chars().count())?;
+            starts_with(cs, s, w).then_some((s, *w))
+        })
+        .min_by_key(|&(s, _)| s)
+}
+
+/// Qualifier words joined as printed (`約 以上`).
+fn join_qualifiers(words: &[&str]) -> Option<String> {
+    (!words.is_empty()).then(|| words.join(" "))
 }
 
 fn fold(c: char) -> char {
@@ -331,15 +289,6 @@ fn starts_with(cs: &[char], i: usize, word: &str) -> bool {
         .all(|(k, w)| cs.get(i + k) == Some(&w))
 }
 
-/// End of the longest word of `words` found at `i`.
-fn match_any(cs: &[char], i: usize, words: &[&str]) -> Option<usize> {
-    words
-        .iter()
-        .filter(|w| starts_with(cs, i, w))
-        .map(|w| i + w.chars().count())
-        .max()
-}
-
 fn skip_spaces(cs: &[char], mut i: usize) -> usize {
     while cs.get(i).is_some_and(|c| c.is_whitespace()) {
         i += 1;
@@ -348,41 +297,19 @@ fn skip_spaces(cs: &[char], mut i: usize) -> usize {
 }
 
 fn kanji_digit(c: char) -> Option<u8> {
-    Some(match c {
-        '〇' | '零' => 0,
-        '一' => 1,
-        '二' => 2,
-        '三' => 3,
-        '四' => 4,
-        '五' => 5,
-        '六' => 6,
-        '七' => 7,
-        '八' => 8,
-        '九' => 9,
-        _ => return None,
-    })
+    numerals::digit(c)
 }
 
 fn small_unit(c: char) -> Option<u32> {
-    match c {
-        '十' => Some(1),
-        '百' => Some(2),
-        '千' => Some(3),
-        _ => None,
-    }
+    numerals::small_unit(c)
 }
 
 fn big_unit(c: char) -> Option<u32> {
-    match c {
-        '万' => Some(4),
-        '億' => Some(8),
-        '兆' => Some(12),
-        _ => None,
-    }
+    numerals::big_unit(c)
 }
 
 fn is_kanji_numeral(c: char) -> bool {
-    kanji_digit(c).is_some() || small_unit(c).is_some() || big_unit(c).is_some()
+    numerals::is_numeral(c)
 }
 
 /// Significant digits an f64 always holds exactly (and prints back the same).
@@ -434,18 +361,17 @@ struct Part {
     exp: i32,
 }
 
-/// A number as printed, before its scale and unit.
+/// A number as printed, before its scale and unit: its four-digit groups
+/// (`12億3456万` → 12 × 10^8, 3456), each from Arabic or kanji digits.
 #[derive(Debug, Clone)]
-enum Reading {
-    Arabic { parts: Vec<Part>, end: usize },
-    Kanji { value: f64, end: usize },
+struct Reading {
+    parts: Vec<Part>,
+    end: usize,
 }
 
 impl Reading {
     fn end(&self) -> usize {
-        match self {
-            Reading::Arabic { end, .. } | Reading::Kanji { end, .. } => *end,
-        }
+        self.end
     }
 }
 
@@ -488,53 +414,217 @@ fn read_digits(cs: &[char], i: usize) -> Option<(Part, usize)> {
     ))
 }
 
-/// A number at `i`: arabic (with `万`/`億`/`兆` groups: `1万2600`) or, when
-/// `allow_kanji`, a kanji numeral that cannot be an ordinary word.
-fn read_number(cs: &[char], i: usize, allow_kanji: bool) -> Option<Reading> {
-    let first = *cs.get(i)?;
-    if first.is_ascii_digit() {
-        let mut parts = Vec::new();
-        let mut k = i;
-        loop {
-            let (mut part, after) = read_digits(cs, k)?;
-            let group_exp = cs.get(after).and_then(|&c| big_unit(c));
-            let continues = cs.get(after + 1).is_some_and(char::is_ascii_digit);
-            match group_exp {
-                Some(e) if continues && parts.last().is_none_or(|p: &Part| p.exp > e as i32) => {
-                    part.exp = e as i32;
-                    parts.push(part);
-                    k = after + 1;
-                }
-                _ => {
-                    parts.push(part);
-                    return Some(Reading::Arabic { parts, end: after });
-                }
+/// A run of kanji digits at `i`, read positionally (`二〇二五`, `六一`),
+/// with `・` decimals (`二八・四五`, and after a small unit `二十三・五`):
+/// the digits, decimals and end.
+fn kanji_digits(cs: &[char], i: usize, composed: bool) -> Option<(String, u32, usize)> {
+    let mut k = i;
+    let mut digits = String::new();
+    while let Some(d) = cs.get(k).and_then(|&c| kanji_digit(c)) {
+        digits.push(char::from(b'0' + d));
+        k += 1;
+    }
+    if digits.is_empty() {
+        return None;
+    }
+    let mut decimals = 0;
+    if cs.get(k) == Some(&KANJI_DECIMAL_POINT) {
+        let mut frac = String::new();
+        let mut e = k + 1;
+        while let Some(d) = cs.get(e).and_then(|&c| kanji_digit(c)) {
+            frac.push(char::from(b'0' + d));
+            e += 1;
+        }
+        // `・` also lists (`三・四年生`): one digit on each side is a list.
+        let list_like = !composed && digits.len() == 1 && frac.len() == 1 && digits != "0";
+        if !frac.is_empty() && !list_like {
+            decimals = u32::try_from(frac.len()).ok()?;
+            digits.push_str(&frac);
+            k = e;
+        }
+    }
+    Some((digits, decimals, k))
+}
+
+/// One printed chunk of digits before a small unit or a group's end.
+struct Chunk {
+    digits: String,
+    decimals: u32,
+    kanji: bool,
+    /// Printed as more than one char (`二三十` is no number).
+    chars: usize,
+}
+
+/// One four-digit group (or a plain run of digits) at `i`: `3,682`,
+/// `三千五百`, `2千405`, `千`, `二〇二五`. Returns the part (exp 0), its end
+/// and whether kanji were read.
+fn read_group(cs: &[char], i: usize) -> Option<(Part, usize, bool)> {
+    let mut k = i;
+    let mut acc: u128 = 0;
+    let mut last_small = u32::MAX;
+    let mut kanji = false;
+    let mut pending: Option<Chunk> = None;
+    loop {
+        let Some(&c) = cs.get(k) else { break };
+        if c.is_ascii_digit() {
+            if pending.is_some() {
+                break;
+            }
+            let (part, end) = read_digits(cs, k)?;
+            pending = Some(Chunk {
+                digits: part.digits,
+                decimals: part.decimals,
+                kanji: false,
+                chars: end - k,
+            });
+            k = end;
+        } else if kanji_digit(c).is_some() {
+            if pending.is_some() {
+                break;
+            }
+            let (digits, decimals, end) = kanji_digits(cs, k, last_small != u32::MAX)?;
+            pending = Some(Chunk {
+                digits,
+                decimals,
+                kanji: true,
+                chars: end - k,
+            });
+            kanji = true;
+            k = end;
+        } else if let Some(e) = small_unit(c) {
+            if e >= last_small {
+                break;
+            }
+            // The number goes on after the small unit: a digit, or a big
+            // unit that more digits follow (`2千万3千`).
+            let digit_at = |p: usize| {
+                cs.get(p)
+                    .is_some_and(|&n| n.is_ascii_digit() || kanji_digit(n).is_some())
+            };
+            let next_is_digit = digit_at(k + 1)
+                || (cs.get(k + 1).is_some_and(|&n| big_unit(n).is_some())
+                    && (digit_at(k + 2)
+                        || cs.get(k + 2).is_some_and(|&n| small_unit(n).is_some())));
+            let digit: u128 = match &pending {
+                None => 1,
+                Some(ch) if ch.decimals > 0 => break,
+                // `28,000千円`: after Arabic digits a lone 千 is the scale,
+                // unless the number goes on (`2千405万`, `1千2百万`).
+                Some(ch) if !ch.kanji && !next_is_digit && last_small == u32::MAX => break,
+                Some(ch) if ch.kanji && ch.chars > 1 => return None,
+                Some(ch) => ch.digits.parse().ok()?,
+            };
+            if digit > 9 && pending.as_ref().is_some_and(|ch| ch.kanji) {
+                return None;
+            }
+            acc = acc.checked_add(digit.checked_mul(10u128.checked_pow(e)?)?)?;
+            last_small = e;
+            pending = None;
+            kanji = true;
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    if k == i {
+        return None;
+    }
+    let part = match pending {
+        Some(ch) if last_small == u32::MAX => Part {
+            digits: ch.digits,
+            decimals: ch.decimals,
+            exp: 0,
+        },
+        Some(ch) => {
+            // The digits after the last small unit (`二千〇五`, `二十三・五`).
+            let scale = 10u128.checked_pow(ch.decimals)?;
+            let rest: u128 = ch.digits.parse().ok()?;
+            if rest >= 10u128.checked_pow(last_small)?.checked_mul(scale)? {
+                return None;
+            }
+            Part {
+                digits: acc.checked_mul(scale)?.checked_add(rest)?.to_string(),
+                decimals: ch.decimals,
+                exp: 0,
+            }
+        }
+        None => Part {
+            digits: acc.to_string(),
+            decimals: 0,
+            exp: 0,
+        },
+    };
+    Some((part, k, kanji))
+}
+
+/// The groups of a number at `i`, closed by big units when more digits
+/// follow (`1万2600`, `八億千万`); a big unit at the end is a scale for
+/// `read_tail`. Returns the parts, the end and whether kanji were read.
+fn read_parts(cs: &[char], i: usize) -> Option<(Vec<Part>, usize, bool)> {
+    let mut parts: Vec<Part> = Vec::new();
+    let mut k = i;
+    let mut any_kanji = false;
+    loop {
+        let (mut part, after, kanji) = read_group(cs, k)?;
+        any_kanji |= kanji;
+        let group_exp = cs.get(after).and_then(|&c| big_unit(c));
+        let continues = cs.get(after + 1).is_some_and(|&n| {
+            n.is_ascii_digit() || kanji_digit(n).is_some() || small_unit(n).is_some()
+        });
+        match group_exp {
+            Some(e)
+                if continues
+                    && part.decimals == 0
+                    && parts.last().is_none_or(|p: &Part| p.exp > e as i32) =>
+            {
+                part.exp = e as i32;
+                parts.push(part);
+                k = after + 1;
+            }
+            _ => {
+                parts.push(part);
+                return Some((parts, after, any_kanji));
             }
         }
     }
-    if allow_kanji && is_kanji_numeral(first) {
-        let end = (i..cs.len())
-            .find(|&k| !cs.get(k).is_some_and(|&c| is_kanji_numeral(c)))
+}
+
+/// A number at `i`: Arabic, kanji, or both mixed, that cannot be an
+/// ordinary word.
+fn read_number(cs: &[char], i: usize, allow_kanji: bool) -> Option<Reading> {
+    let first = *cs.get(i)?;
+    if !first.is_ascii_digit() && !(allow_kanji && is_kanji_numeral(first)) {
+        return None;
+    }
+    if is_kanji_numeral(first) {
+        let run_end = (i..cs.len())
+            .find(|&k| {
+                !cs.get(k)
+                    .is_some_and(|&c| is_kanji_numeral(c) || c == KANJI_DECIMAL_POINT)
+            })
             .unwrap_or(cs.len());
-        let run = cs.get(i..end)?;
-        // One kanji is usually a word (`一人ひとり`, `一部`); a run without a
-        // digit is too (`万人`, `十日町`).
-        if run.len() < 2 || !run.iter().any(|&c| kanji_digit(c).is_some()) {
+        let run = cs.get(i..run_end)?;
+        // One kanji is usually a word (`一人ひとり`, `一部`, `十日町`); so is
+        // a run without a digit (`万人`, and `百万円` is a unit, as in
+        // `百万円未満四捨五入`), and a run of 〇 is a placeholder (`〇〇市`).
+        // A percent sign makes even one kanji a figure (`五%`).
+        let percent = cs.get(run_end) == Some(&'%');
+        let counts = run.iter().any(|&c| kanji_digit(c).is_some_and(|d| d > 0));
+        if (run.len() < 2 && !percent) || !counts {
             return None;
         }
         // Japan has under two thousand municipalities, so a count of them
         // never needs 万: before 市/町/村/区 such a run is a place name
         // (`四万十市`).
         let municipal = cs
-            .get(end)
+            .get(run_end)
             .is_some_and(|c| matches!(c, '市' | '町' | '村' | '区'));
         if municipal && run.iter().any(|&c| big_unit(c).is_some()) {
             return None;
         }
-        let value = kanji_number(&run.iter().collect::<String>())?;
-        return Some(Reading::Kanji { value, end });
     }
-    None
+    let (parts, end, _) = read_parts(cs, i)?;
+    Some(Reading { parts, end })
 }
 
 /// What follows a number: scale, unit and the `分` of `3割5分`.
@@ -545,6 +635,8 @@ struct Tail {
     exp: i32,
     /// Extra value in base units (`5分` of `3割5分` → 5).
     extra: Option<Part>,
+    /// A qualifier between number and unit (`余` of `1万余人`).
+    inner: Option<&'static str>,
     end: usize,
 }
 
@@ -557,26 +649,24 @@ fn match_any_scale(cs: &[char], i: usize) -> Option<(i32, usize)> {
 
 fn match_known_unit(cs: &[char], i: usize) -> Option<(String, i32, usize)> {
     let first = *cs.get(i)?;
-    let (word, end) = UNITS_BY_FIRST_CHAR
+    let (unit, end) = UNITS_BY_FIRST_CHAR
         .get(&first)?
         .iter()
         .filter(|(chars, _)| cs.get(i..i + chars.len()) == Some(chars.as_slice()))
-        .map(|(chars, w)| (*w, i + chars.len()))
+        .map(|(chars, u)| (*u, i + chars.len()))
         .max_by_key(|&(_, e)| e)?;
     // ASCII units glued to more letters are another word (`5min`, `4th`).
-    let ascii_unit = word.chars().all(|c| c.is_ascii_alphabetic());
+    let ascii_unit = unit.word.chars().all(|c| c.is_ascii_alphabetic());
     if ascii_unit && cs.get(end).is_some_and(|c| c.is_ascii_alphanumeric()) {
         return None;
     }
-    if word == "割" {
-        return Some(("%".to_string(), 1, end));
-    }
-    Some((word.to_string(), 0, end))
+    Some((unit.base.to_string(), unit.exp, end))
 }
 
 fn match_tolerant_unit(cs: &[char], i: usize) -> Option<(String, i32, usize)> {
     let first = *cs.get(i)?;
-    if not_unit_start(first) {
+    // A numeral after a number is a malformed number (`十十`), not a unit.
+    if not_unit_start(first) || is_kanji_numeral(first) {
         return None;
     }
     let end = (i..cs.len())
@@ -594,17 +684,17 @@ fn match_tolerant_unit(cs: &[char], i: usize) -> Option<(String, i32, usize)> {
 /// Scale and unit after a number at `j`. In `whole` mode an unknown short
 /// unit is accepted and no unit at all is fine; in prose a known unit is required.
 fn read_tail(cs: &[char], j: usize, reading: &Reading, whole: bool) -> Option<Tail> {
-    let last_group = match reading {
-        Reading::Arabic { parts, .. } => parts.iter().rev().nth(1).map(|p| p.exp),
-        Reading::Kanji { .. } => None,
-    };
-    let scale = match reading {
-        Reading::Arabic { .. } => {
-            match_any_scale(cs, j).filter(|&(e, _)| last_group.is_none_or(|g| g > e))
+    let last_group = reading.parts.iter().rev().nth(1).map(|p| p.exp);
+    let scale = match_any_scale(cs, j).filter(|&(e, _)| last_group.is_none_or(|g| g > e));
+    let (scale_exp, mut k) = scale.unwrap_or((0, j));
+    // `1万余人`, `十余年`: 余 between the number and its unit.
+    let mut inner = None;
+    if let Some((after, w)) = qualifier_at(cs, k, INNER) {
+        if match_known_unit(cs, after).is_some() {
+            inner = Some(w);
+            k = after;
         }
-        Reading::Kanji { .. } => None,
-    };
-    let (scale_exp, k) = scale.unwrap_or((0, j));
+    }
     let unit = match match_known_unit(cs, k) {
         Some(u) => Some(u),
         None if whole => match_tolerant_unit(cs, k),
@@ -615,6 +705,7 @@ fn read_tail(cs: &[char], j: usize, reading: &Reading, whole: bool) -> Option<Ta
             unit: None,
             exp: scale_exp,
             extra: None,
+            inner,
             end: k,
         });
     };
@@ -622,6 +713,7 @@ fn read_tail(cs: &[char], j: usize, reading: &Reading, whole: bool) -> Option<Ta
         unit: Some(unit),
         exp: scale_exp + unit_exp,
         extra: None,
+        inner,
         end,
     };
     if unit_exp == 1 {
@@ -640,33 +732,35 @@ fn read_tail(cs: &[char], j: usize, reading: &Reading, whole: bool) -> Option<Ta
     Some(tail)
 }
 
+/// The printed number and the value of `parts` when the last one is
+/// scaled by 10^`s`. Each part is rounded once from its printed digits, so
+/// the sums stay exact.
+fn parts_value(parts: &[Part], s: i32) -> Option<(f64, f64)> {
+    let (mut n, mut v) = (0.0, 0.0);
+    for p in parts {
+        let d = i32::try_from(p.decimals).ok()?;
+        let (exp_n, exp_v) = if p.exp > 0 {
+            (p.exp - s, p.exp)
+        } else {
+            (0, s)
+        };
+        n += term(&p.digits, exp_n - d)?;
+        v += term(&p.digits, exp_v - d)?;
+    }
+    (n.is_finite() && v.is_finite()).then_some((n, v))
+}
+
 fn build(
     raw: String,
     neg: bool,
-    approx: bool,
+    qualifiers: &[&str],
     reading: &Reading,
     tail: &Tail,
     span: Range<usize>,
 ) -> Option<Quantity> {
     let s = tail.exp;
-    // Each part is rounded once from its printed digits, so the sums stay exact.
-    let (mut number, mut value, mut decimals) = match reading {
-        Reading::Arabic { parts, .. } => {
-            let (mut n, mut v) = (0.0, 0.0);
-            for p in parts {
-                let d = i32::try_from(p.decimals).ok()?;
-                let (exp_n, exp_v) = if p.exp > 0 {
-                    (p.exp - s, p.exp)
-                } else {
-                    (0, s)
-                };
-                n += term(&p.digits, exp_n - d)?;
-                v += term(&p.digits, exp_v - d)?;
-            }
-            (n, v, parts.last().map_or(0, |p| p.decimals))
-        }
-        Reading::Kanji { value, .. } => (*value, *value * pow10(s)?, 0),
-    };
+    let (mut number, mut value) = parts_value(&reading.parts, s)?;
+    let mut decimals = reading.parts.last().map_or(0, |p| p.decimals);
     if let Some(extra) = &tail.extra {
         let add = term(&extra.digits, 0)?;
         value += add;
@@ -686,7 +780,8 @@ fn build(
         unit: tail.unit.clone(),
         scale: pow10(s)?,
         decimals,
-        approx,
+        approx: !qualifiers.is_empty(),
+        qualifier: join_qualifiers(qualifiers),
         start: span.start,
         end: span.end,
         raw,
@@ -748,24 +843,32 @@ fn prose_quantity(
             _ => {}
         }
     }
-    let mut approx = false;
-    for w in LEADING_APPROX {
-        let n = w.chars().count();
-        if let Some(s) = start.checked_sub(n) {
-            if starts_with(cs, s, w) {
-                approx = true;
-                start = s;
-                break;
-            }
-        }
+    // `マイナス五%`: a sign spelled out.
+    if let Some(&(w, sign)) = SIGNS
+        .iter()
+        .filter(|(w, _)| w.chars().count() > 1)
+        .find(|(w, _)| {
+            start
+                .checked_sub(w.chars().count())
+                .is_some_and(|s| starts_with(cs, s, w))
+        })
+    {
+        neg = sign < 0;
+        start -= w.chars().count();
     }
+    let mut words: Vec<&'static str> = Vec::new();
+    if let Some((s, w)) = qualifier_before(cs, start) {
+        words.push(w);
+        start = s;
+    }
+    words.extend(tail.inner);
     let mut end = tail.end;
-    if let Some(after) = match_any(cs, end, TRAILING_APPROX) {
-        approx = true;
+    if let Some((after, w)) = qualifier_at(cs, end, AFTER) {
+        words.push(w);
         end = after;
     }
     let raw = orig.get(start..end)?.iter().collect();
-    build(raw, neg, approx, &reading, &tail, start..end)
+    build(raw, neg, &words, &reading, &tail, start..end)
 }
 
 #[cfg(test)]

@@ -1,4 +1,12 @@
 //! Vocabulary as data: the words that give text its meaning, kept in one
-//! place so that rules read them rather than repeat them.
+//! place so that rules read them rather than repeat them. Eras, units and
+//! scales, numeral characters, qualifiers and relative-year words for the
+//! number and date readers (`extract::numbers`, `extract::dates`); period,
+//! stance, total and no-value words for typing table cells. A new unit,
+//! era or word is one line here.
 
+pub mod eras;
+pub mod numerals;
+pub mod qualifiers;
 pub mod table_words;
+pub mod units;
