@@ -14,7 +14,7 @@ csv.field_size_limit(1 << 30)
 
 def rows(out, name):
     """Every row of a dataset: the CSV parts of its folder, in name order."""
-    for part in sorted((Path(out) / name).glob("part-*.csv")):
+    for part in sorted((Path(out) / name).glob("*.csv")):
         with open(part, encoding="utf-8-sig", newline="") as f:
             yield from csv.DictReader(f)
 
@@ -59,6 +59,9 @@ def main(corpus, out):
         if doubled:
             bad.append(f"{d['source_path']}: {len(doubled)} line(s) in two blocks, first {doubled[:5]}")
         print(f"  {d['status']:8} {len(nonblank):7} lines {measures[d['doc_id']]:7} measures  {d['source_path']}")
+    if not docs:
+        # An out/ whose CSV parts were not found would otherwise pass.
+        bad.append(f"{out}: no documents read back from documents/*.csv")
     pct = 100.0 * covered_total / total_lines if total_lines else 100.0
     print(f"{len(docs)} documents, {total_lines} non-blank lines, coverage {pct:.2f}%")
     if bad:
