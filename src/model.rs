@@ -208,6 +208,10 @@ pub struct Measure {
     pub decimals: u32,
     /// Printed as approximate (`約3割`).
     pub approx: bool,
+    /// The qualifier words as printed, space-separated in reading order
+    /// (`約`, `以上`, `約 以上`): `approx` says only that there was one, and
+    /// a reader must tell a bound (`以上`) from an estimate (`約`).
+    pub qualifier: Option<String>,
     pub source: MeasureSource,
     pub raw: String,
     pub line: u32,

@@ -44,6 +44,7 @@ pub fn measure(id: u32, row: u32, col: u32, stance: Stance, fy: (i32, i32), raw:
         scale,
         decimals,
         approx: false,
+        qualifier: None,
         source: MeasureSource::Table,
         raw: raw.to_string(),
         line: 6 + row,

@@ -861,6 +861,7 @@ fn table_measures<'a>(
             scale,
             decimals: q.decimals,
             approx: q.approx,
+            qualifier: q.qualifier.clone(),
             source: MeasureSource::Table,
             raw: raw_span(lines, &cell.content, q.start, q.end),
             line: at.line,
@@ -960,6 +961,7 @@ fn kv_measures(
             scale,
             decimals: q.decimals,
             approx: q.approx,
+            qualifier: q.qualifier.clone(),
             source: MeasureSource::KeyValue,
             raw: raw_span(lines, &sb.content, start, end),
             line: at.line,
@@ -1084,6 +1086,7 @@ fn prose_measures(
             scale: q.scale,
             decimals: q.decimals,
             approx: q.approx,
+            qualifier: q.qualifier.clone(),
             source: MeasureSource::Prose,
             raw: raw_span(lines, content, q.start, q.end),
             line: at.line,
@@ -1379,6 +1382,55 @@ mod tests {
         assert_eq!(
             indicator("■ 学級単位の在籍者数", "59").as_deref(),
             Some("学級単位の在籍者数")
+        );
+    }
+
+    #[test]
+    fn qualifiers_reach_the_measure_as_printed() {
+        let text = "1 利用状況\n\n\
+                    区分\t令和4年度\t令和5年度\n\
+                    利用者数\t約1,200人\t100人以上\n\
+                    相談件数\t30件\t40件\n\n\
+                    参加者数：約300人\n\n\
+                    説明会には延べ50人程度が参加した。\n";
+        let found: Vec<(String, Option<String>, bool, MeasureSource)> =
+            crate::pipeline::process("plan.txt", text.as_bytes())
+                .measures
+                .into_iter()
+                .map(|m| (m.raw, m.qualifier, m.approx, m.source))
+                .collect();
+        let of = |raw: &str| {
+            found
+                .iter()
+                .find(|(r, ..)| r == raw)
+                .map(|(_, q, a, s)| (q.clone(), *a, *s))
+        };
+        let q = |w: &str| Some(w.to_string());
+        assert_eq!(
+            of("約1,200人"),
+            Some((q("約"), true, MeasureSource::Table)),
+            "{found:?}"
+        );
+        assert_eq!(
+            of("100人以上"),
+            Some((q("以上"), true, MeasureSource::Table)),
+            "{found:?}"
+        );
+        assert_eq!(
+            of("約300人"),
+            Some((q("約"), true, MeasureSource::KeyValue)),
+            "{found:?}"
+        );
+        assert_eq!(
+            of("50人程度"),
+            Some((q("程度"), true, MeasureSource::Prose)),
+            "{found:?}"
+        );
+        // Near miss: an exact figure has no qualifier, not an empty one.
+        assert_eq!(
+            of("30件"),
+            Some((None, false, MeasureSource::Table)),
+            "{found:?}"
         );
     }
 

@@ -144,6 +144,7 @@ pub fn measures(rows: &[Measure]) -> Result<DataFrame> {
         nums("scale", rows, |r| r.scale),
         ints("decimals", rows, |r| r.decimals.into()),
         bools("approx", rows, |r| r.approx),
+        opt_strs("qualifier", rows, |r| r.qualifier.as_deref()),
         strs("source", rows, |r| r.source.as_str()),
         strs("raw", rows, |r| &r.raw),
         ints("line", rows, |r| r.line.into()),
@@ -477,9 +478,10 @@ pub fn read_measures(df: &DataFrame) -> Result<Vec<Measure>> {
         r.str("unit")?,
         r.num("scale")?,
     );
-    let (mut decimals, mut approx, mut source, mut raw) = (
+    let (mut decimals, mut approx, mut qualifier, mut source, mut raw) = (
         r.int("decimals")?,
         r.bool("approx")?,
+        r.str("qualifier")?,
         r.str("source")?,
         r.str("raw")?,
     );
@@ -505,6 +507,7 @@ pub fn read_measures(df: &DataFrame) -> Result<Vec<Measure>> {
                 scale: r.req(&mut scale, "scale")?,
                 decimals: r.u32(&mut decimals, "decimals")?,
                 approx: r.req(&mut approx, "approx")?,
+                qualifier: r.opt(&mut qualifier),
                 source: r.parsed(&mut source, "source", measure_source)?,
                 raw: r.req(&mut raw, "raw")?,
                 line: r.u32(&mut line, "line")?,

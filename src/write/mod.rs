@@ -578,7 +578,10 @@ mod tests {
                 unit: Some("円".into()),
                 scale: 1000.0,
                 decimals: 0,
-                approx: false,
+                // A qualifier of two words, so that the column's round trip
+                // covers the separator too.
+                approx: true,
+                qualifier: Some("約 以上".into()),
                 source: MeasureSource::Table,
                 raw: "△1,234".into(),
                 line: 3,
@@ -719,7 +722,8 @@ mod tests {
         );
         let measures = fs::read_to_string(only_part(&out, "measures", "csv")).unwrap();
         assert!(
-            measures.contains(",'+支援件数,") && measures.contains(",-1234000,円,1000,"),
+            measures.contains(",'+支援件数,")
+                && measures.contains(",-1234000,円,1000,0,true,約 以上,table,"),
             "{measures}"
         );
         // Parquet keeps the text as printed.
