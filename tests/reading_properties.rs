@@ -62,7 +62,7 @@ fn group(n: u64, ichi: bool, daiji: bool) -> String {
             s.push(unit);
         }
     }
-    if n % 10 > 0 {
+    if !n.is_multiple_of(10) {
         s.push(digit(n % 10, daiji));
     }
     s
@@ -81,7 +81,7 @@ fn write(n: u64, form: Form) -> String {
             let plain = n.to_string();
             let len = plain.len();
             for (i, c) in plain.chars().enumerate() {
-                if i > 0 && (len - i) % 3 == 0 {
+                if i > 0 && (len - i).is_multiple_of(3) {
                     s.push('，');
                 }
                 s.push(char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap());

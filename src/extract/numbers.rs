@@ -464,8 +464,7 @@ fn read_group(cs: &[char], i: usize) -> Option<(Part, usize, bool)> {
     let mut last_small = u32::MAX;
     let mut kanji = false;
     let mut pending: Option<Chunk> = None;
-    loop {
-        let Some(&c) = cs.get(k) else { break };
+    while let Some(&c) = cs.get(k) {
         if c.is_ascii_digit() {
             if pending.is_some() {
                 break;
@@ -593,7 +592,7 @@ fn read_parts(cs: &[char], i: usize) -> Option<(Vec<Part>, usize, bool)> {
 /// ordinary word.
 fn read_number(cs: &[char], i: usize, allow_kanji: bool) -> Option<Reading> {
     let first = *cs.get(i)?;
-    if !first.is_ascii_digit() && !(allow_kanji && is_kanji_numeral(first)) {
+    if !(first.is_ascii_digit() || (allow_kanji && is_kanji_numeral(first))) {
         return None;
     }
     if is_kanji_numeral(first) {
