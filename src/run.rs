@@ -487,19 +487,12 @@ struct Parsed {
 }
 
 impl Parsed {
-    /// `out` with its findings under `config`, checked now.
+    /// `out` with its findings under `config`, checked now and numbered.
     fn checked(out: DocOutput, config: &Config) -> (DocOutput, Vec<Finding>) {
-        let findings = out.document.as_ref().map_or_else(Vec::new, |doc| {
-            check_one(
-                &DocFacts {
-                    doc_id: &doc.doc_id,
-                    measures: &out.measures,
-                    dates: &out.dates,
-                    cells: &out.cells,
-                },
-                config,
-            )
-        });
+        let mut findings = check::check_output(&out, config);
+        if let Some(doc) = &out.document {
+            number(&mut findings, &doc.doc_id);
+        }
         (out, findings)
     }
 }
@@ -671,10 +664,15 @@ pub fn finding_id(doc_id: &str, index: usize) -> u64 {
 /// The checks over one document, findings numbered.
 fn check_one(facts: &DocFacts<'_>, config: &Config) -> Vec<Finding> {
     let mut findings = check::check_document(facts, config);
-    for (i, f) in findings.iter_mut().enumerate() {
-        f.finding_id = finding_id(facts.doc_id, i);
-    }
+    number(&mut findings, facts.doc_id);
     findings
+}
+
+/// Give one document's findings their ids, in order.
+fn number(findings: &mut [Finding], doc_id: &str) {
+    for (i, f) in findings.iter_mut().enumerate() {
+        f.finding_id = finding_id(doc_id, i);
+    }
 }
 
 /// Run the checks over every document of `data` (for `planfacts check`).

@@ -11,7 +11,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use planfacts::cache::{self, ChangeStats};
-use planfacts::check::{self, Config, DocFacts};
+use planfacts::check::{self, Config};
 use planfacts::generate::{self, GenOptions};
 use planfacts::model::Severity;
 use planfacts::pipeline;
@@ -464,14 +464,7 @@ fn findings_by_file(seed: u64, inject: usize, docs: usize) -> FindingsAndInjecti
         let file = generate::document(seed, index, false).file;
         let bytes = fs::read(corpus.docs_dir.join(&file)).unwrap();
         let out = pipeline::process(&file, &bytes);
-        let doc_id = out.document.as_ref().unwrap().doc_id.clone();
-        let facts = DocFacts {
-            doc_id: &doc_id,
-            measures: &out.measures,
-            dates: &out.dates,
-            cells: &out.cells,
-        };
-        by_file.insert(file, check::check_document(&facts, &Config::default()));
+        by_file.insert(file, check::check_output(&out, &Config::default()));
     }
     (by_file, manifest)
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use planfacts::check::{self, Config, DocFacts};
+use planfacts::check::{self, Config};
 use planfacts::model::{DocOutput, Finding};
 use planfacts::pipeline;
 
@@ -25,18 +25,7 @@ fn seed_text(prefix: &str) -> String {
 }
 
 fn findings(out: &DocOutput) -> Vec<Finding> {
-    let id = out
-        .document
-        .as_ref()
-        .map(|d| d.doc_id.clone())
-        .unwrap_or_default();
-    let facts = DocFacts {
-        doc_id: &id,
-        measures: &out.measures,
-        dates: &out.dates,
-        cells: &out.cells,
-    };
-    check::check_document(&facts, &Config::default())
+    check::check_output(out, &Config::default())
 }
 
 /// What identifies a finding across two runs of nearly the same text.

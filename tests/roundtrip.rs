@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use planfacts::check::{self, Config, DocFacts};
+use planfacts::check::{self, Config};
 use planfacts::model::{DocOutput, Finding, Measure, MeasureKind, Severity, Stance};
 use planfacts::pipeline;
 
@@ -734,18 +734,7 @@ fn csv_field(s: &str) -> String {
 }
 
 fn findings(out: &DocOutput) -> Vec<Finding> {
-    let id = out
-        .document
-        .as_ref()
-        .map(|d| d.doc_id.clone())
-        .unwrap_or_default();
-    let facts = DocFacts {
-        doc_id: &id,
-        measures: &out.measures,
-        dates: &out.dates,
-        cells: &out.cells,
-    };
-    check::check_document(&facts, &Config::default())
+    check::check_output(out, &Config::default())
 }
 
 fn close(a: f64, b: f64) -> bool {

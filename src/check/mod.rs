@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 pub use common::Settings;
 
-use crate::model::{Cell, DateMention, Finding, Measure, Severity};
+use crate::model::{Cell, DateMention, DocOutput, Finding, Measure, Severity};
 
 /// What one document offers to the checks (rows as written to the datasets,
 /// so `planfacts check` can re-run them from an existing `out/`).
@@ -208,6 +208,22 @@ const CHECKS: [CheckDef; 10] = [
         run: invalid_date::run,
     },
 ];
+
+/// The checks over one parsed document, as [`check_document`] runs them
+/// (none for a document that could not be read).
+pub fn check_output(out: &DocOutput, config: &Config) -> Vec<Finding> {
+    out.document.as_ref().map_or_else(Vec::new, |doc| {
+        check_document(
+            &DocFacts {
+                doc_id: &doc.doc_id,
+                measures: &out.measures,
+                dates: &out.dates,
+                cells: &out.cells,
+            },
+            config,
+        )
+    })
+}
 
 /// Run every enabled check over one document. `finding_id`s are left 0:
 /// the caller numbers all findings once they are sorted.
