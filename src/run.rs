@@ -40,12 +40,6 @@ pub struct InputProblem {
     pub message: String,
 }
 
-/// Files below the given paths, sorted, each once. Hidden files (`.gitkeep`)
-/// are skipped; symlinked folders are followed once (a loop stops there).
-pub fn collect_inputs(inputs: &[PathBuf]) -> (Vec<InputFile>, Vec<InputProblem>) {
-    collect_inputs_except(inputs, &OwnFiles::default())
-}
-
 /// The files and folders a run writes, which are never its inputs, wherever
 /// `--out` lies (inside the input folder, say): `out/`, its staging and
 /// retired folders and its lock beside it, and the cache.
@@ -99,11 +93,10 @@ impl OwnFiles {
     }
 }
 
-/// [`collect_inputs`] without the run's own files.
-pub fn collect_inputs_except(
-    inputs: &[PathBuf],
-    own: &OwnFiles,
-) -> (Vec<InputFile>, Vec<InputProblem>) {
+/// Files below the given paths, sorted, each once, except the run's own
+/// (`own`). Hidden files (`.gitkeep`) are skipped; symlinked folders are
+/// followed once (a loop stops there).
+pub fn collect_inputs(inputs: &[PathBuf], own: &OwnFiles) -> (Vec<InputFile>, Vec<InputProblem>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let mut seen_dirs = HashSet::new();
@@ -976,7 +969,7 @@ fn keep_out(
 pub fn run(options: &RunOptions) -> Result<RunSummary> {
     let _lock = write::lock_out(&options.out)?;
     let own = OwnFiles::of(options)?;
-    let (mut files, mut problems) = collect_inputs_except(&options.inputs, &own);
+    let (mut files, mut problems) = collect_inputs(&options.inputs, &own);
     if let Some(shard) = options.shard {
         files.retain(|f| shard.owns(&f.display));
     }
@@ -1231,7 +1224,7 @@ mod tests {
         std::os::unix::fs::symlink(drop.join("b.txt"), drop.join("link.txt")).unwrap();
         std::os::unix::fs::symlink(drop.join("sub/deep"), drop.join("linked")).unwrap();
         let explicit = drop.join(".hidden.txt");
-        let (files, problems) = collect_inputs(&[drop.clone(), explicit]);
+        let (files, problems) = collect_inputs(&[drop.clone(), explicit], &OwnFiles::default());
         // A folder linked from two places is read once; the second visit
         // is reported.
         let problems: Vec<&str> = problems.iter().map(|p| p.display.as_str()).collect();
@@ -1272,7 +1265,10 @@ mod tests {
 
     #[test]
     fn missing_input_is_a_problem_not_a_panic() {
-        let (files, problems) = collect_inputs(&[PathBuf::from("/nonexistent/planfacts-test")]);
+        let (files, problems) = collect_inputs(
+            &[PathBuf::from("/nonexistent/planfacts-test")],
+            &OwnFiles::default(),
+        );
         assert!(files.is_empty());
         assert_eq!(problems.len(), 1);
         assert!(problems[0].message.contains("cannot read"));
