@@ -107,6 +107,18 @@ fn byte_after_chars(text: &str, from: usize, n: usize) -> usize {
         .map_or(text.len(), |(b, _)| from + b)
 }
 
+/// `s` with full-width digits (`０`–`９`) as ASCII ones, everything else
+/// as it is: for readers of short strings (a header cell, a finding's
+/// evidence) that did not come through `normalize`.
+pub fn ascii_digits(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,13 +52,7 @@ static PAIR: LazyLock<Regex> = LazyLock::new(|| {
 /// Every `2021（令和3）` pair printed in a mention: a range holds two, and
 /// each is checked (the `dates` row keeps only the first in `western_stated`).
 fn pairs(raw: &str) -> Vec<(i32, String, i32)> {
-    let ascii: String = raw
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            _ => c,
-        })
-        .collect();
+    let ascii = crate::text::ascii_digits(raw);
     PAIR.captures_iter(&ascii)
         .filter_map(|c| {
             let western = c.get(1)?.as_str().parse().ok()?;

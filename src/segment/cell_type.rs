@@ -107,13 +107,7 @@ pub(crate) fn fy_label(t: &str) -> Option<i32> {
         .iter()
         .find_map(|p| t.strip_prefix(p))?
         .trim_start();
-    let digits: String = rest
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            _ => c,
-        })
-        .collect();
+    let digits = crate::text::ascii_digits(rest);
     if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
