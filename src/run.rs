@@ -14,7 +14,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::parts;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::cache::{self, Cache, ChangeStats, FileStat, LastRun, PartEntry, PartRecord, Seen};
 use crate::check::{self, Config, DocFacts};
@@ -495,7 +495,8 @@ fn checks_fingerprint(config: &Config) -> String {
     format!("{config:?}")
 }
 
-fn parse_unit(unit: &Unit, options: &RunOptions, cache: Option<&Cache>) -> Parsed {
+/// `checks` is [`checks_fingerprint`] of `options.config`, made once per run.
+fn parse_unit(unit: &Unit, options: &RunOptions, cache: Option<&Cache>, checks: &str) -> Parsed {
     let mut parsed = match (&unit.unreadable, &unit.content) {
         (Some(failed), _) => {
             let (out, findings) = Parsed::checked(failed.clone(), &options.config);
@@ -508,7 +509,7 @@ fn parse_unit(unit: &Unit, options: &RunOptions, cache: Option<&Cache>) -> Parse
                 problem: None,
             }
         }
-        (None, content) => parse_readable(unit, content.as_deref(), options, cache),
+        (None, content) => parse_readable(unit, content.as_deref(), options, cache, checks),
     };
     if let Some(doc) = parsed.out.document.as_mut() {
         for other in &unit.also {
@@ -542,6 +543,7 @@ fn parse_readable(
     content: Option<&str>,
     options: &RunOptions,
     cache: Option<&Cache>,
+    checks: &str,
 ) -> Parsed {
     // Keys only matter to the cache (and hashing the build is not free).
     let key = content
@@ -557,11 +559,10 @@ fn parse_readable(
         }],
         _ => Vec::new(),
     };
-    let checks = checks_fingerprint(&options.config);
     // Keep `out` and its findings under the document's key.
     let store = |out: &DocOutput, findings: &[Finding]| match (cache, &key) {
         (Some(cache), Some(key)) => cache
-            .store(key, out, &checks, findings)
+            .store(key, out, checks, findings)
             .err()
             .map(|e| format!("cache not updated: {e}")),
         _ => None,
@@ -718,10 +719,9 @@ struct Built {
 
 /// What the run's settings add to every part's key: a part's bytes depend
 /// on the check settings, the CSV BOM and the data contract too.
-fn run_fingerprint(options: &RunOptions) -> String {
+fn run_fingerprint(options: &RunOptions, checks: &str) -> String {
     format!(
-        "{:?} bom={} schema={}",
-        options.config,
+        "{checks} bom={} schema={}",
         options.write.csv_bom,
         crate::schema::SCHEMA_VERSION
     )
@@ -770,6 +770,8 @@ fn seen_unparsed(units: &[&Unit]) -> Vec<Seen> {
 /// What the last cached run left, for carrying its parts over.
 struct Previous {
     last: LastRun,
+    /// The keys of the last run's parts.
+    keys: FxHashSet<String>,
     /// Each file of the last run's `out/`: bytes and modification time.
     files: FxHashMap<String, (u64, u128)>,
 }
@@ -782,14 +784,15 @@ impl Previous {
             .iter()
             .map(|(name, bytes, mtime)| (name.clone(), (*bytes, *mtime)))
             .collect();
-        Some(Previous { last, files })
+        let keys = last.parts.iter().map(|p| p.key.clone()).collect();
+        Some(Previous { last, keys, files })
     }
 
     /// The entry of part `key` when `out` still holds its files as the last
     /// run left them (same size and modification time: a link keeps both,
     /// any rewrite changes the time).
     fn carriable(&self, out: &Path, cache: &Cache, key: &str) -> Option<PartEntry> {
-        if !self.last.parts.iter().any(|p| p.key == key) {
+        if !self.keys.contains(key) {
             return None;
         }
         let entry = cache.load_part(key)?;
@@ -818,6 +821,7 @@ fn carry_or_build(
     previous: Option<&Previous>,
     options: &RunOptions,
     cache: Option<&Cache>,
+    checks: &str,
     bar: &ProgressBar,
 ) -> Result<Built> {
     if let (Some(previous), Some(cache)) = (previous, cache) {
@@ -839,7 +843,7 @@ fn carry_or_build(
         .units
         .par_iter()
         .map(|unit| {
-            let parsed = parse_unit(unit, options, cache);
+            let parsed = parse_unit(unit, options, cache, checks);
             bar.inc(1);
             parsed
         })
@@ -1002,7 +1006,8 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
         .as_ref()
         .map(|p| p.last.parts.iter().map(|part| part.docs.clone()).collect())
         .unwrap_or_default();
-    let fingerprint = run_fingerprint(options);
+    let checks = checks_fingerprint(&options.config);
+    let fingerprint = run_fingerprint(options, &checks);
     let jobs: Vec<PartJob<'_>> = parts::plan(&docs, &history)
         .into_iter()
         .map(|members| {
@@ -1047,6 +1052,7 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
                     previous.as_ref(),
                     options,
                     cache.as_ref(),
+                    &checks,
                     &bar,
                 )
             })
