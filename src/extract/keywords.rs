@@ -1,58 +1,7 @@
 //! The words that give a figure its meaning: stance (target or result),
 //! rate, cumulative total, and the unit an indicator's name implies.
 
-use crate::model::Stance;
-
-/// Words meaning a target, plan or budget. Checked before the "achieved"
-/// words because headers such as `目標達成率` are about a target's progress
-/// only through `率` (handled separately as a rate).
-const PLANNED: &[&str] = &[
-    "目標",
-    "計画",
-    "予算",
-    "見込",
-    "要求",
-    "予定",
-    "事業費",
-    "概算",
-    "見通し",
-    "推計",
-    "将来",
-];
-
-/// Words meaning a measured result.
-const ACHIEVED: &[&str] = &[
-    "実績",
-    "取組状況",
-    "決算",
-    "現状",
-    "基準値",
-    "達成",
-    "進捗",
-    "結果",
-    "現在",
-    "実数",
-];
-
-/// Stance words in `text`, if any. When both kinds appear, the one printed
-/// last wins: `目標に対する実績` is a result, `実績を踏まえた目標` a target.
-pub fn stance_of(text: &str) -> Option<Stance> {
-    // No word of one list starts with the first char of a word of the other,
-    // so the word that starts last decides: walk back from the end to it.
-    text.char_indices().rev().find_map(|(i, c)| {
-        let rest = text.get(i..)?;
-        let starts = |words: &[&str]| words.iter().any(|w| rest.starts_with(w));
-        match c {
-            '目' | '計' | '予' | '見' | '要' | '事' | '概' | '推' | '将' if starts(PLANNED) => {
-                Some(Stance::Planned)
-            }
-            '実' | '取' | '決' | '現' | '基' | '達' | '進' | '結' if starts(ACHIEVED) => {
-                Some(Stance::Achieved)
-            }
-            _ => None,
-        }
-    })
-}
+pub use crate::vocab::stance::stance_of;
 
 /// A header naming a percentage (`進捗率`, `達成率`, `割合`).
 pub fn is_rate_header(text: &str) -> bool {
@@ -210,33 +159,6 @@ pub fn bare_caption(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stance_words() {
-        assert_eq!(stance_of("取組期間累計 / 目標値"), Some(Stance::Planned));
-        assert_eq!(stance_of("令和2年度 / 取組状況"), Some(Stance::Achieved));
-        assert_eq!(stance_of("つながり創出の目標値"), Some(Stance::Planned));
-        assert_eq!(stance_of("目標に対する実績"), Some(Stance::Achieved));
-        assert_eq!(stance_of("備考"), None);
-    }
-
-    #[test]
-    fn every_stance_word_is_found_and_the_last_one_wins() {
-        for w in PLANNED {
-            assert_eq!(stance_of(&format!("前{w}後")), Some(Stance::Planned), "{w}");
-            for a in ACHIEVED {
-                assert_eq!(stance_of(&format!("{a}{w}")), Some(Stance::Planned));
-                assert_eq!(stance_of(&format!("{w}の{a}")), Some(Stance::Achieved));
-            }
-        }
-        for a in ACHIEVED {
-            assert_eq!(
-                stance_of(&format!("前{a}後")),
-                Some(Stance::Achieved),
-                "{a}"
-            );
-        }
-    }
 
     #[test]
     fn rate_and_total_headers() {

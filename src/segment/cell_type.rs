@@ -6,9 +6,9 @@
 
 use crate::extract::dates::{self, DateContext};
 use crate::extract::numbers::{self, Quantity};
+use crate::vocab::stance;
 use crate::vocab::table_words::{
-    NO_VALUE_MARKS, PERIOD_WORDS, RATE_WORDS, SCALE_PREFIXES, SPAN_TOTALS, STANCE_WORDS,
-    TOTAL_MARKERS,
+    NO_VALUE_MARKS, PERIOD_WORDS, RATE_WORDS, SCALE_PREFIXES, SPAN_TOTALS, TOTAL_MARKERS,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,7 +199,7 @@ pub(crate) fn header_word(t: &str) -> Option<CellType> {
         }
     }
     let mut stance = false;
-    for w in RATE_WORDS.iter().chain(STANCE_WORDS) {
+    for w in RATE_WORDS.iter().chain(stance::STANDALONE) {
         if rest.contains(w) {
             stance = true;
             rest = rest.replace(w, "");

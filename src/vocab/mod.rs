@@ -8,5 +8,6 @@
 pub mod eras;
 pub mod numerals;
 pub mod qualifiers;
+pub mod stance;
 pub mod table_words;
 pub mod units;

@@ -91,27 +91,3 @@ pub const RATE_WORDS: &[&str] = &[
 pub const SCALE_PREFIXES: &[&str] = &[
     "千億", "百億", "十億", "億", "千万", "百万", "十万", "万", "千", "百",
 ];
-
-/// Words that, standing alone in a cell (with `値` or a period), name a
-/// stance rather than an indicator. Narrower than the stance vocabulary of
-/// `extract::keywords`, which also reads `事業費` as planned: `事業費` in a
-/// cell names what is counted.
-pub const STANCE_WORDS: &[&str] = &[
-    "目標",
-    "計画",
-    "見込み",
-    "見込",
-    "予定",
-    "予算",
-    "実績",
-    "決算",
-    "現状",
-    "基準",
-    "結果",
-    "取組状況",
-    "実数",
-    "見通し",
-    "推計",
-    "当初予算",
-    "補正予算",
-];
