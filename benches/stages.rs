@@ -93,6 +93,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             };
             let extracted = extract::extract(&ctx, &seg, &lines);
             timed(3, t);
+            let blocks: Vec<_> = seg.iter().map(|b| b.block.clone()).collect();
             let cells: Vec<_> = seg
                 .into_iter()
                 .flat_map(|b| b.cells)
@@ -105,6 +106,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     measures: &extracted.measures,
                     dates: &extracted.dates,
                     cells: &cells,
+                    blocks: &blocks,
                 },
                 &config,
             );

@@ -686,6 +686,10 @@ pub fn check_all(data: &Datasets, config: &Config) -> Vec<Finding> {
     for c in &data.cells {
         cells.entry(c.doc_id.as_str()).or_default().push(c.clone());
     }
+    let mut blocks: BTreeMap<&str, Vec<crate::model::Block>> = BTreeMap::new();
+    for b in &data.blocks {
+        blocks.entry(b.doc_id.as_str()).or_default().push(b.clone());
+    }
     data.documents
         .par_iter()
         .flat_map_iter(|doc| {
@@ -695,6 +699,7 @@ pub fn check_all(data: &Datasets, config: &Config) -> Vec<Finding> {
                 measures: measures.get(id).map_or(&[], Vec::as_slice),
                 dates: dates.get(id).map_or(&[], Vec::as_slice),
                 cells: cells.get(id).map_or(&[], Vec::as_slice),
+                blocks: blocks.get(id).map_or(&[], Vec::as_slice),
             };
             check_one(&facts, config)
         })

@@ -170,6 +170,7 @@ fn a_rate_row_meets_its_target_and_result_rows() {
         measures: &out.measures,
         dates: &out.dates,
         cells: &out.cells,
+        blocks: &out.blocks,
     };
     let found = planfacts::check::check_document(&facts, &planfacts::check::Config::default());
     assert!(

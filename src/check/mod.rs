@@ -2,8 +2,10 @@
 //! Each check is one unit (its own file) with an id, a default severity,
 //! a one-line rationale and the relation it verifies.
 
+mod changes;
 mod common;
 pub mod era_vs_western;
+mod grid;
 pub mod implied_base_drift;
 pub mod invalid_date;
 pub mod period_length;
@@ -11,6 +13,7 @@ pub mod rate_parts_vs_total;
 pub mod rate_vs_ratio;
 pub mod relisted_mismatch;
 pub mod sequence_vs_period;
+mod shares;
 #[cfg(test)]
 mod testutil;
 pub mod total_vs_parts;
@@ -20,7 +23,7 @@ use std::collections::BTreeMap;
 
 pub use common::Settings;
 
-use crate::model::{Cell, DateMention, DocOutput, Finding, Measure, Severity};
+use crate::model::{Block, Cell, DateMention, DocOutput, Finding, Measure, Severity};
 
 /// What one document offers to the checks (rows as written to the datasets,
 /// so `planfacts check` can re-run them from an existing `out/`).
@@ -30,6 +33,9 @@ pub struct DocFacts<'a> {
     pub measures: &'a [Measure],
     pub dates: &'a [DateMention],
     pub cells: &'a [Cell],
+    /// The document's blocks: a table's caption (`n＝2,048`) and a
+    /// key-value line's key (`構成比: …`) name what its figures are.
+    pub blocks: &'a [Block],
 }
 
 /// Settings from `planfacts.toml` (all checks on, default severities and
@@ -219,6 +225,7 @@ pub fn check_output(out: &DocOutput, config: &Config) -> Vec<Finding> {
                 measures: &out.measures,
                 dates: &out.dates,
                 cells: &out.cells,
+                blocks: &out.blocks,
             },
             config,
         )

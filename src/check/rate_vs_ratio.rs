@@ -47,6 +47,9 @@ pub fn run(facts: &DocFacts<'_>, settings: &Settings) -> Vec<Finding> {
             }
         }
     }
+    let grids = super::grid::grids(facts);
+    out.extend(super::shares::ratio_findings(facts, settings, &grids));
+    out.extend(super::changes::rate_findings(facts, settings, &grids));
     out
 }
 

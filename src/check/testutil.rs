@@ -127,5 +127,6 @@ pub fn facts<'a>(
         measures,
         dates,
         cells,
+        blocks: &[],
     }
 }

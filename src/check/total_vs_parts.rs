@@ -74,6 +74,9 @@ pub fn run(facts: &DocFacts<'_>, settings: &Settings) -> Vec<Finding> {
             out.extend(compare(facts, settings, total, &parts, Shape::Row));
         }
     }
+    let grids = super::grid::grids(facts);
+    out.extend(super::shares::sum_findings(facts, settings, &grids));
+    out.extend(super::changes::sum_findings(facts, settings, &grids));
     out
 }
 
@@ -119,7 +122,7 @@ fn period_parts<'a>(
 
 /// What a row's (or column's) label says it is, when it is not a plain item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
+pub(super) enum Role {
     /// `うち…` (of which): a breakdown of the line above, never a part.
     Breakdown,
     /// `小計`, a bare `計`, or `X計` (`普通会計計`): sums the items since the previous total.
@@ -131,7 +134,7 @@ enum Role {
 /// Words ending in 計 that are not totals (`会計`, `設計`, `統計`, `家計`…).
 const NOT_TOTAL_BEFORE_KEI: &str = "会設統生家時推余早主";
 
-fn role(label: &str) -> Option<Role> {
+pub(super) fn role(label: &str) -> Option<Role> {
     let mut s: String = label.chars().filter(|c| !c.is_whitespace()).collect();
     // A trailing unit note does not change what the label is: `合計(人)`.
     if let Some(open) = s.rfind(['(', '（']) {

@@ -91,3 +91,47 @@ pub const RATE_WORDS: &[&str] = &[
 pub const SCALE_PREFIXES: &[&str] = &[
     "千億", "百億", "十億", "億", "千万", "百万", "十万", "万", "千", "百",
 ];
+
+/// Words that name a column (or row) of shares of one whole: each figure
+/// is its count ÷ the whole (`構成比`, `割合`).
+pub const SHARE_WORDS: &[&str] = &[
+    "構成比",
+    "構成割合",
+    "構成率",
+    "割合",
+    "比率",
+    "シェア",
+    "占有率",
+];
+
+/// Share words that say the figures split one whole, so that they add up
+/// to 100 (`割合` and `比率` alone may be of different bases).
+pub const COMPOSITION_WORDS: &[&str] = &["構成比", "構成割合", "構成率", "シェア"];
+
+/// Marks of a multiple-answer question: its shares need not add up to 100.
+pub const MULTI_ANSWER_MARKS: &[&str] = &["複数回答", "いくつでも", "MA", "M.A."];
+
+/// The number of respondents or members a share is of (`n＝2,048`), as
+/// normalized text prints it.
+pub const BASE_MARKS: &[&str] = &["n=", "N=", "n＝", "N＝", "ｎ＝", "Ｎ＝"];
+
+/// Words that name a column (or row) of changes between two periods
+/// (`増減`, `対前年比較`, `差引`): later minus earlier.
+pub const CHANGE_WORDS: &[&str] = &[
+    "増減",
+    "比較",
+    "差引",
+    "差額",
+    "増加数",
+    "前年差",
+    "前年比較",
+];
+
+/// Words that make a change word name something else than the change
+/// itself: the reason for it (`増減理由`), a comparison chart. (A rate of
+/// change, `増減率`, is told by the rate words.)
+pub const NOT_CHANGE_WORDS: &[&str] = &["理由", "要因", "内容", "説明", "比較表"];
+
+/// Words that name a rate of change printed after a change line
+/// (`増減率`): the change ÷ the earlier level.
+pub const CHANGE_RATE_WORDS: &[&str] = &["増減率", "伸び率", "伸率", "増加率", "減少率"];

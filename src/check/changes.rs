@@ -1,0 +1,290 @@
+//! Changes between two periods printed beside their levels, for two checks:
+//! - `total_vs_parts`: a change line (a column, or a row read across,
+//!   named `増減`, `対前年比較`, `差引` …) right after level lines named by
+//!   periods (`令和5年 | 令和6年`, `前年度 | 本年度`, in either order) must
+//!   equal the later level minus the earlier one, in every position, total
+//!   lines too. With three or more periods the change may be over the last
+//!   year or over the whole series (`過去5年間の増減数`): the reading that
+//!   most positions agree with is taken. A second figure in brackets
+//!   (`61 [69]`) is a second series and is compared the same way.
+//! - `rate_vs_ratio`: a rate of change printed with the change
+//!   (`△3(△10.7%)`) or in a rate line right after it (`増減率`) must equal
+//!   the change ÷ the earlier level.
+//!
+//! Nothing is compared unless at least half the positions agree with the
+//! reading (a line named `比較` that holds something else is not this
+//! shape). Tolerance: half a unit of each figure involved (whole counts
+//! are exact); for a rate, half a unit of its last digit widened by the
+//! rounding of the change and the base.
+
+use std::collections::BTreeMap;
+
+use super::common::{differs, finding, fmt_num, ids, one_line, Settings};
+use super::grid::{last_segment, period_of, Figure, Grid, Slot};
+use super::DocFacts;
+use crate::model::{Finding, Severity};
+use crate::vocab::table_words::{
+    CHANGE_RATE_WORDS, CHANGE_WORDS, NOT_CHANGE_WORDS, RATE_WORDS, SHARE_WORDS,
+};
+
+fn has_any(text: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| text.contains(w))
+}
+
+type Line<'g, 'a> = (u32, &'g BTreeMap<u32, Slot<'a>>);
+
+/// A change line with the two level lines it compares.
+struct ChangeLine<'g, 'a> {
+    grid: &'g Grid<'a>,
+    line: u32,
+    changes: &'g BTreeMap<u32, Slot<'a>>,
+    earlier: Line<'g, 'a>,
+    later: Line<'g, 'a>,
+}
+
+fn is_change_name(name: &str) -> bool {
+    let seg = last_segment(name);
+    has_any(seg, CHANGE_WORDS)
+        && !has_any(seg, NOT_CHANGE_WORDS)
+        && !has_any(seg, RATE_WORDS)
+        && !has_any(seg, SHARE_WORDS)
+}
+
+/// Whether a printed change is `later − earlier` within rounding.
+fn fits(settings: &Settings, change: &Figure, earlier: &Figure, later: &Figure) -> bool {
+    let tol = settings.tolerance(change.half + earlier.half + later.half);
+    !differs(change.value, later.value - earlier.value, tol)
+}
+
+fn change_lines<'g, 'a>(grid: &'g Grid<'a>, settings: &Settings) -> Vec<ChangeLine<'g, 'a>> {
+    let mut out = Vec::new();
+    for (&line, changes) in &grid.lines {
+        if !is_change_name(grid.name(line)) {
+            continue;
+        }
+        let mut levels = Vec::new();
+        for (k, slots) in grid.lines.range(..line).rev() {
+            let name = grid.name(*k);
+            match period_of(name).filter(|_| !is_change_name(name)) {
+                Some(p) => levels.push((p, (*k, slots))),
+                None => break,
+            }
+        }
+        levels.sort_by_key(|(p, _)| *p);
+        let same_kind = levels.windows(2).all(|w| match w {
+            [(a, _), (b, _)] => a.0 == b.0 && a.1 < b.1,
+            _ => true,
+        });
+        let Some(&(_, last)) = levels.last().filter(|_| levels.len() >= 2 && same_kind) else {
+            continue;
+        };
+        // Over the last step, or over the whole series.
+        let mut readings = Vec::new();
+        if let Some(&(_, prev)) = levels.len().checked_sub(2).and_then(|i| levels.get(i)) {
+            readings.push(prev);
+        }
+        if let Some(&(_, first)) = levels.first().filter(|_| levels.len() >= 3) {
+            readings.push(first);
+        }
+        let score = |earlier: &Line<'_, '_>| {
+            let (mut fit, mut all) = (0, 0);
+            for (p, c) in changes {
+                if let (Some(a), Some(b)) = (earlier.1.get(p), last.1.get(p)) {
+                    if c.main.percent != a.main.percent {
+                        continue;
+                    }
+                    all += 1;
+                    if fits(settings, &c.main, &a.main, &b.main) {
+                        fit += 1;
+                    }
+                }
+            }
+            (fit, all)
+        };
+        let mut best: Option<(Line<'g, 'a>, usize, usize)> = None;
+        for earlier in readings {
+            let (fit, all) = score(&earlier);
+            if best.as_ref().is_none_or(|b| fit > b.1) {
+                best = Some((earlier, fit, all));
+            }
+        }
+        if let Some((earlier, _, _)) = best.filter(|b| b.1 >= 1 && b.1 * 2 >= b.2) {
+            out.push(ChangeLine {
+                grid,
+                line,
+                changes,
+                earlier,
+                later: last,
+            });
+        }
+    }
+    out
+}
+
+/// `total_vs_parts` findings: changes that are not later − earlier.
+pub fn sum_findings(facts: &DocFacts<'_>, settings: &Settings, grids: &[Grid<'_>]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for grid in grids {
+        for cl in change_lines(grid, settings) {
+            for (p, c) in cl.changes {
+                let (Some(a), Some(b)) = (cl.earlier.1.get(p), cl.later.1.get(p)) else {
+                    continue;
+                };
+                let mut pairs = vec![(&c.main, &a.main, &b.main)];
+                if let (Some(ci), Some(ai), Some(bi)) = (&c.inner, &a.inner, &b.inner) {
+                    if !ci.percent {
+                        pairs.push((ci, ai, bi));
+                    }
+                }
+                for (change, earlier, later) in pairs {
+                    if change.percent != earlier.percent || fits(settings, change, earlier, later) {
+                        continue;
+                    }
+                    out.push(change_finding(
+                        facts,
+                        settings,
+                        &cl,
+                        *p,
+                        c,
+                        (change, earlier, later),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn change_finding(
+    facts: &DocFacts<'_>,
+    settings: &Settings,
+    cl: &ChangeLine<'_, '_>,
+    pos: u32,
+    at: &Slot<'_>,
+    (change, earlier, later): (&Figure, &Figure, &Figure),
+) -> Finding {
+    let decimals = change.decimals.max(earlier.decimals).max(later.decimals);
+    let expected = later.value - earlier.value;
+    let mut f = finding(
+        super::total_vs_parts::ID,
+        super::total_vs_parts::SEVERITY,
+        facts.doc_id,
+        at.cell.line,
+        at.cell.line_col,
+    );
+    let grid = cl.grid;
+    let subject = one_line(last_segment(grid.label(pos)));
+    f.message = format!(
+        "{}: the change {} is not {} − {} ({} − {})",
+        if subject.is_empty() {
+            one_line(grid.name(cl.line))
+        } else {
+            subject
+        },
+        change.raw,
+        one_line(last_segment(grid.name(cl.later.0))),
+        one_line(last_segment(grid.name(cl.earlier.0))),
+        later.raw,
+        earlier.raw
+    );
+    f.expected = Some(fmt_num(expected, decimals));
+    f.actual = Some(change.raw.clone());
+    f.tolerance = Some(settings.tolerance(change.half + earlier.half + later.half));
+    f.evidence = format!(
+        "{} − {} = {} ≠ {} (printed)",
+        later.raw,
+        earlier.raw,
+        fmt_num(expected, decimals),
+        change.raw
+    );
+    f.measure_ids = ids([change, earlier, later]
+        .iter()
+        .filter_map(|x| x.measure_id)
+        .collect());
+    f
+}
+
+/// `rate_vs_ratio` findings: rates of change that are not change ÷ earlier level.
+pub fn rate_findings(
+    facts: &DocFacts<'_>,
+    settings: &Settings,
+    grids: &[Grid<'_>],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for grid in grids {
+        for cl in change_lines(grid, settings) {
+            // The rate printed with the change, or in the next line.
+            let next = grid
+                .lines
+                .range(cl.line + 1..)
+                .next()
+                .filter(|(k, _)| has_any(last_segment(grid.name(**k)), CHANGE_RATE_WORDS))
+                .map(|(_, slots)| slots);
+            let mut evals = Vec::new();
+            for (p, c) in cl.changes {
+                let Some(base) = cl.earlier.1.get(p).filter(|b| b.main.value > 0.0) else {
+                    continue;
+                };
+                let rate = match (&c.inner, next.and_then(|n| n.get(p))) {
+                    (Some(r), _) if r.percent && !c.main.percent => (r, c),
+                    (None, Some(r)) if r.inner.is_none() && !r.main.other_unit => (&r.main, r),
+                    _ => continue,
+                };
+                let ratio = c.main.value / base.main.value * 100.0;
+                let slack =
+                    100.0 * (c.main.half + ratio.abs() / 100.0 * base.main.half) / base.main.value;
+                let tol = settings.tolerance(rate.0.half + slack);
+                evals.push((*p, rate, &c.main, &base.main, ratio, tol));
+            }
+            let fit = evals
+                .iter()
+                .filter(|e| !differs(e.1 .0.value, e.4, e.5))
+                .count();
+            if fit == 0 || fit * 2 < evals.len() {
+                continue;
+            }
+            for (p, (rate, at), change, base, ratio, tol) in evals {
+                if !differs(rate.value, ratio, tol) {
+                    continue;
+                }
+                let mut f = finding(
+                    super::rate_vs_ratio::ID,
+                    Severity::Error,
+                    facts.doc_id,
+                    at.cell.line,
+                    at.cell.line_col,
+                );
+                let subject = one_line(last_segment(grid.label(p)));
+                let pct = if rate.percent { "%" } else { "" };
+                f.message = format!(
+                    "{}: the rate of change {} is not the change {} ÷ the {} level {}",
+                    if subject.is_empty() {
+                        one_line(grid.name(cl.line))
+                    } else {
+                        subject
+                    },
+                    rate.raw,
+                    change.raw,
+                    one_line(last_segment(grid.name(cl.earlier.0))),
+                    base.raw
+                );
+                f.expected = Some(format!("{}{pct}", fmt_num(ratio, rate.decimals)));
+                f.actual = Some(rate.raw.clone());
+                f.tolerance = Some(tol);
+                f.evidence = format!(
+                    "{} ÷ {} = {}{pct} ≠ {} (printed)",
+                    change.raw,
+                    base.raw,
+                    fmt_num(ratio, rate.decimals + 1),
+                    rate.raw
+                );
+                f.measure_ids = ids([rate, change, base]
+                    .iter()
+                    .filter_map(|x| x.measure_id)
+                    .collect());
+                out.push(f);
+            }
+        }
+    }
+    out
+}
