@@ -288,3 +288,119 @@ pub fn rate_findings(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::grid::grids;
+    use crate::check::testutil::{facts, grid_cells};
+    use crate::model::Cell;
+
+    fn sums(cells: &[Cell]) -> Vec<Finding> {
+        let f = facts(&[], &[], cells);
+        sum_findings(&f, &Settings::default(), &grids(&f))
+    }
+
+    fn rates(cells: &[Cell]) -> Vec<Finding> {
+        let f = facts(&[], &[], cells);
+        rate_findings(&f, &Settings::default(), &grids(&f))
+    }
+
+    const HEAD: [&str; 4] = ["部門", "令和5年", "令和6年", "対前年増減数"];
+
+    #[test]
+    fn a_change_that_is_later_minus_earlier_is_silent() {
+        let rows: [&[&str]; 3] = [
+            &["総務", "11", "10", "△1"],
+            &["税務", "2", "3", "1"],
+            &["計", "13", "13", "0"],
+        ];
+        assert!(sums(&grid_cells(3, 20, &HEAD, &rows)).is_empty());
+    }
+
+    #[test]
+    fn a_zero_change_between_different_levels_fires_on_total_rows_too() {
+        let rows: [&[&str]; 4] = [
+            &["総務", "11", "10", "△1"],
+            &["税務", "2", "3", "1"],
+            &["衛生", "5", "4", "0"],
+            &["計", "18", "17", "0"],
+        ];
+        let found = sums(&grid_cells(3, 20, &HEAD, &rows));
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert_eq!(found[0].check, "total_vs_parts");
+        assert_eq!(
+            (found[0].line, found[0].expected.as_deref()),
+            (23, Some("-1"))
+        );
+        assert!(found[1].message.starts_with("計: "), "{}", found[1].message);
+    }
+
+    #[test]
+    fn levels_in_either_order_and_a_bracketed_second_series() {
+        let head = ["区分", "本年度", "前年度", "比較"];
+        let rows: [&[&str]; 3] = [
+            &["給料", "120", "100", "20"],
+            &["手当", "30", "35", "△5"],
+            &["計", "61 [69]", "61 [69]", "1 [0]"],
+        ];
+        let found = sums(&grid_cells(3, 20, &head, &rows));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].actual.as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn a_line_named_change_that_holds_something_else_is_left_alone() {
+        // Most rows disagree: this 比較 column is not later − earlier.
+        let head = ["区分", "令和5年度", "令和6年度", "比較"];
+        let rows: [&[&str]; 3] = [
+            &["A", "100", "120", "120.0"],
+            &["B", "50", "40", "80.0"],
+            &["C", "10", "10", "100.0"],
+        ];
+        assert!(sums(&grid_cells(3, 20, &head, &rows)).is_empty());
+        // Levels that are not periods.
+        let head = ["区分", "男性", "女性", "増減"];
+        let rows: [&[&str]; 2] = [&["A", "10", "12", "1"], &["B", "5", "4", "1"]];
+        assert!(sums(&grid_cells(3, 20, &head, &rows)).is_empty());
+    }
+
+    #[test]
+    fn over_a_series_the_change_and_its_rate_are_of_the_first_year() {
+        let head = [
+            "部門",
+            "令和2年",
+            "令和3年",
+            "令和4年",
+            "過去2年間の増減数(率)",
+        ];
+        let rows: [&[&str]; 3] = [
+            &["一般行政", "30", "28", "27", "△3(△10.7%)"],
+            &["教育", "29", "29", "30", "1(3.4%)"],
+            &["計", "59", "57", "57", "△2(△3.4%)"],
+        ];
+        let cells = grid_cells(3, 20, &head, &rows);
+        assert!(sums(&cells).is_empty(), "changes are over the whole series");
+        let found = rates(&cells);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].check, "rate_vs_ratio");
+        assert_eq!(found[0].expected.as_deref(), Some("-10.0%"));
+        assert_eq!(found[0].line, 21);
+    }
+
+    #[test]
+    fn a_rate_line_after_the_change() {
+        let head = ["区分", "令和5年度", "令和6年度", "増減", "増減率"];
+        let rows: [&[&str]; 2] = [
+            &["A", "200", "210", "10", "5.0%"],
+            &["B", "50", "40", "△10", "△20.0%"],
+        ];
+        assert!(rates(&grid_cells(3, 20, &head, &rows)).is_empty());
+        let rows: [&[&str]; 3] = [
+            &["A", "200", "210", "10", "5.0%"],
+            &["B", "50", "40", "△10", "△25.0%"],
+            &["C", "10", "11", "1", "10.0%"],
+        ];
+        assert_eq!(rates(&grid_cells(3, 20, &head, &rows)).len(), 1);
+    }
+}

@@ -416,3 +416,186 @@ fn key_value_sums(facts: &DocFacts<'_>, settings: &Settings) -> Vec<Finding> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::grid::grids;
+    use crate::check::testutil::{facts, grid_cells};
+    use crate::model::{Block, Cell};
+
+    fn ratio(cells: &[Cell], blocks: &[Block]) -> Vec<Finding> {
+        let mut f = facts(&[], &[], cells);
+        f.blocks = blocks;
+        ratio_findings(&f, &Settings::default(), &grids(&f))
+    }
+
+    fn sums(cells: &[Cell], blocks: &[Block]) -> Vec<Finding> {
+        let mut f = facts(&[], &[], cells);
+        f.blocks = blocks;
+        sum_findings(&f, &Settings::default(), &grids(&f))
+    }
+
+    const HEAD: [&str; 3] = ["区分", "職員数", "構成比"];
+
+    #[test]
+    fn shares_of_the_sum_of_the_items_fit() {
+        // 3 ÷ 29 = 10.34 → 10.3; 6 ÷ 29 = 20.69 → 20.7.
+        let rows: [&[&str]; 3] = [
+            &["A", "3人", "10.3%"],
+            &["B", "6人", "20.7%"],
+            &["C", "20人", "69.0%"],
+        ];
+        assert!(ratio(&grid_cells(5, 10, &HEAD, &rows), &[]).is_empty());
+    }
+
+    /// Five grades of 29 staff: 3, 6, 9, 4 and 7 are 10.3, 20.7, 31.0, 13.8
+    /// and 24.1%, which add up to 99.9.
+    fn grades(shares: [&str; 5]) -> Vec<Cell> {
+        let counts = ["3人", "6人", "9人", "4人", "7人"];
+        let names = ["1級", "2級", "3級", "4級", "5級"];
+        let rows: Vec<[&str; 3]> = (0..5).map(|i| [names[i], counts[i], shares[i]]).collect();
+        let rows: Vec<&[&str]> = rows.iter().map(|r| &r[..]).collect();
+        grid_cells(5, 10, &HEAD, &rows)
+    }
+
+    #[test]
+    fn a_share_nudged_to_make_100_is_a_warning_and_one_further_off_an_error() {
+        assert!(ratio(&grades(["10.3%", "20.7%", "31.0%", "13.8%", "24.1%"]), &[]).is_empty());
+        // 10.4 makes the column print 100.0.
+        let found = ratio(&grades(["10.4%", "20.7%", "31.0%", "13.8%", "24.1%"]), &[]);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        let f = &found[0];
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(
+            f.message.contains("one unit of its last digit"),
+            "{}",
+            f.message
+        );
+        assert!(f.message.starts_with("1級: "), "{}", f.message);
+        assert_eq!(f.expected.as_deref(), Some("10.3%"));
+        assert_eq!((f.line, f.check.as_str()), (11, "rate_vs_ratio"));
+        // Two units off, or one off in a column that does not print 100: errors.
+        let found = ratio(&grades(["10.5%", "20.7%", "31.0%", "13.8%", "24.1%"]), &[]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Error);
+        let found = ratio(&grades(["10.4%", "20.7%", "31.0%", "13.8%", "24.2%"]), &[]);
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().all(|f| f.severity == Severity::Error));
+    }
+
+    #[test]
+    fn the_printed_total_or_n_is_the_whole() {
+        // 120 ÷ 500 = 24.0; the items alone add up to 400.
+        let head = ["回答", "回答数", "割合"];
+        let rows: [&[&str]; 3] = [
+            &["はい", "120", "24.0"],
+            &["いいえ", "280", "56.0"],
+            &["全体", "500", "100.0"],
+        ];
+        assert!(ratio(&grid_cells(5, 10, &head, &rows), &[]).is_empty());
+        let rows: [&[&str]; 3] = [
+            &["はい", "120", "30.0"],
+            &["いいえ", "280", "56.0"],
+            &["全体", "500", "100.0"],
+        ];
+        let found = ratio(&grid_cells(5, 10, &head, &rows), &[]);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].expected.as_deref(), Some("24.0"));
+        // No total row: the caption's n＝500.
+        let rows: [&[&str]; 2] = [&["はい", "120", "24.0"], &["いいえ", "280", "56.0"]];
+        let caption = block(4, BlockKind::Paragraph, "問1 利用状況（n＝500）");
+        assert!(ratio(&grid_cells(5, 10, &head, &rows), &[caption.clone()]).is_empty());
+        let rows: [&[&str]; 2] = [&["はい", "120", "30.0"], &["いいえ", "280", "56.0"]];
+        assert_eq!(ratio(&grid_cells(5, 10, &head, &rows), &[caption]).len(), 1);
+    }
+
+    #[test]
+    fn shares_of_another_base_are_left_alone() {
+        // A multiple-answer question: shares of 200 respondents, not of 290 answers.
+        let head = ["回答", "回答数", "割合"];
+        let rows: [&[&str]; 3] = [
+            &["A", "150", "75.0"],
+            &["B", "90", "45.0"],
+            &["C", "50", "25.0"],
+        ];
+        assert!(ratio(&grid_cells(5, 10, &head, &rows), &[]).is_empty());
+        // A rate column that is no share (収支比率 of each year).
+        let head = ["年度", "収入", "比率"];
+        let rows: [&[&str]; 2] = [&["R5", "120", "95.0"], &["R6", "130", "98.0"]];
+        assert!(ratio(&grid_cells(5, 10, &head, &rows), &[]).is_empty());
+    }
+
+    #[test]
+    fn composition_shares_without_counts_add_up_to_100() {
+        let head = ["区分", "構成比"];
+        let rows: [&[&str]; 3] = [&["A", "17.2%"], &["B", "24.2%"], &["C", "61.9%"]];
+        let found = sums(&grid_cells(5, 10, &head, &rows), &[]);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].check, "total_vs_parts");
+        assert_eq!(found[0].actual.as_deref(), Some("103.3"));
+        let rows: [&[&str]; 3] = [&["A", "17.2%"], &["B", "24.2%"], &["C", "58.7%"]];
+        assert!(
+            sums(&grid_cells(5, 10, &head, &rows), &[]).is_empty(),
+            "100.1 is within 3 × 0.05"
+        );
+        // `割合` alone may be of different bases.
+        let head = ["区分", "割合"];
+        let rows: [&[&str]; 3] = [&["A", "17.2%"], &["B", "24.2%"], &["C", "61.9%"]];
+        assert!(sums(&grid_cells(5, 10, &head, &rows), &[]).is_empty());
+    }
+
+    #[test]
+    fn a_key_value_line_of_composition_shares() {
+        use crate::check::testutil::measure;
+        use crate::model::Stance;
+        let mut kv = block(
+            7,
+            BlockKind::KeyValue,
+            "1年前の構成比: A 17.2%、B 24.2%、C 61.9%",
+        );
+        kv.key = Some("1年前の構成比".to_string());
+        let mut measures: Vec<_> = ["17.2%", "24.2%", "61.9%"]
+            .iter()
+            .enumerate()
+            .map(|(i, raw)| {
+                let mut m = measure(i as u32 + 1, 0, i as u32, Stance::Stated, (2024, 2024), raw);
+                m.table_id = None;
+                m.block_id = 7;
+                m
+            })
+            .collect();
+        let run = |ms: &[crate::model::Measure], kv: &Block| {
+            let mut f = facts(ms, &[], &[]);
+            let blocks = [kv.clone()];
+            f.blocks = &blocks;
+            sum_findings(&f, &Settings::default(), &[])
+        };
+        assert_eq!(run(&measures, &kv).len(), 1);
+        measures[2] = {
+            let mut m = measure(3, 0, 2, Stance::Stated, (2024, 2024), "58.6%");
+            m.table_id = None;
+            m.block_id = 7;
+            m
+        };
+        assert!(run(&measures, &kv).is_empty());
+    }
+
+    fn block(id: u32, kind: BlockKind, text: &str) -> Block {
+        Block {
+            doc_id: crate::check::testutil::DOC.to_string(),
+            block_id: id,
+            parent_id: None,
+            kind,
+            level: None,
+            marker: None,
+            text: text.to_string(),
+            key: None,
+            reason: None,
+            line: id,
+            line_end: id,
+            col: 0,
+            raw: text.to_string(),
+        }
+    }
+}

@@ -130,3 +130,35 @@ pub fn facts<'a>(
         blocks: &[],
     }
 }
+
+/// The cells of a table as the segmenter gives them: one header row, then
+/// data rows whose cells carry that header and their quantity's value.
+pub fn grid_cells(table_id: u32, first_line: u32, header: &[&str], rows: &[&[&str]]) -> Vec<Cell> {
+    let mut out = Vec::new();
+    for (c, h) in header.iter().enumerate() {
+        let mut cell = cell(table_id, 0, c as u32, first_line, h);
+        cell.is_header = true;
+        cell.header = h.to_string();
+        out.push(cell);
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            if text.is_empty() {
+                continue;
+            }
+            let mut cell = cell(
+                table_id,
+                r as u32 + 1,
+                c as u32,
+                first_line + 1 + r as u32,
+                text,
+            );
+            cell.header = header.get(c).copied().unwrap_or("").to_string();
+            let q = crate::extract::numbers::parse_quantity(text);
+            cell.value = q.as_ref().map(|q| q.value);
+            cell.unit = q.and_then(|q| q.unit);
+            out.push(cell);
+        }
+    }
+    out
+}
