@@ -20,16 +20,12 @@
 use std::collections::BTreeMap;
 
 use super::common::{differs, finding, fmt_num, ids, one_line, Settings};
-use super::grid::{last_segment, period_of, Figure, Grid, Slot};
+use super::grid::{last_segment, names_any, period_of, Figure, Grid, Slot};
 use super::DocFacts;
 use crate::model::{Finding, Severity};
 use crate::vocab::table_words::{
     CHANGE_RATE_WORDS, CHANGE_WORDS, NOT_CHANGE_WORDS, RATE_WORDS, SHARE_WORDS,
 };
-
-fn has_any(text: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| text.contains(w))
-}
 
 type Line<'g, 'a> = (u32, &'g BTreeMap<u32, Slot<'a>>);
 
@@ -44,10 +40,10 @@ struct ChangeLine<'g, 'a> {
 
 fn is_change_name(name: &str) -> bool {
     let seg = last_segment(name);
-    has_any(seg, CHANGE_WORDS)
-        && !has_any(seg, NOT_CHANGE_WORDS)
-        && !has_any(seg, RATE_WORDS)
-        && !has_any(seg, SHARE_WORDS)
+    names_any(seg, CHANGE_WORDS)
+        && !names_any(seg, NOT_CHANGE_WORDS)
+        && !names_any(seg, RATE_WORDS)
+        && !names_any(seg, SHARE_WORDS)
 }
 
 /// Whether a printed change is `later − earlier` within rounding.
@@ -218,7 +214,7 @@ pub fn rate_findings(
                 .lines
                 .range(cl.line + 1..)
                 .next()
-                .filter(|(k, _)| has_any(last_segment(grid.name(**k)), CHANGE_RATE_WORDS))
+                .filter(|(k, _)| names_any(last_segment(grid.name(**k)), CHANGE_RATE_WORDS))
                 .map(|(_, slots)| slots);
             let mut evals = Vec::new();
             for (p, c) in cl.changes {
@@ -402,5 +398,26 @@ mod tests {
             &["C", "10", "11", "1", "10.0%"],
         ];
         assert_eq!(rates(&grid_cells(3, 20, &head, &rows)).len(), 1);
+    }
+
+    #[test]
+    fn rows_of_levels_and_a_letter_spaced_change_row() {
+        // Read across: 本年度 and 前年度 rows, then `比 較` split over two cells.
+        let head = ["区分", "", "給料", "手当", "旅費"];
+        let table = |last: &str| {
+            let rows: [&[&str]; 3] = [
+                &["", "本年度", "120", "30", "12"],
+                &["", "前年度", "100", "35", "10"],
+                &["比", "較", "20", "△5", last],
+            ];
+            grid_cells(3, 20, &head, &rows)
+        };
+        assert!(sums(&table("2")).is_empty());
+        let found = sums(&table("3"));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(
+            (found[0].line, found[0].expected.as_deref()),
+            (23, Some("2"))
+        );
     }
 }

@@ -91,6 +91,13 @@ impl Grid<'_> {
     }
 }
 
+/// Whether a name holds one of `words`, letter-spacing aside (`比  較`,
+/// `構 成 比`, as PDF extraction spaces words out).
+pub fn names_any(name: &str, words: &[&str]) -> bool {
+    let bare: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+    words.iter().any(|w| bare.contains(w))
+}
+
 /// The last part of a header path (`職員数 / 令和5年` → `令和5年`).
 pub fn last_segment(path: &str) -> &str {
     path.rsplit(" / ").next().unwrap_or(path).trim()
@@ -126,49 +133,20 @@ pub fn grids<'a>(facts: &DocFacts<'a>) -> Vec<Grid<'a>> {
         // A row's label: the text nearest before its first figure, else a
         // numbered label that leads the row (`1級`, `第2区`), else the label
         // carried down its row group.
-        let mut row_labels: BTreeMap<u32, String> = BTreeMap::new();
-        let mut carried: BTreeMap<u32, String> = BTreeMap::new();
-        let mut numbered_labels: BTreeMap<u32, String> = BTreeMap::new();
+        let mut rows: BTreeMap<u32, Vec<&'a Cell>> = BTreeMap::new();
         let mut col_names: BTreeMap<u32, String> = BTreeMap::new();
-        let first_figure = |row: u32| {
-            slots
-                .range((row, 0)..=(row, u32::MAX))
-                .next()
-                .map(|((_, c), _)| *c)
-        };
-        let mut nearest: BTreeMap<u32, (u32, &str)> = BTreeMap::new();
-        for c in cells.iter().filter(|c| !c.is_header) {
+        for c in cells.iter().copied().filter(|c| !c.is_header) {
             if let Some(name) = Some(c.header.trim()).filter(|h| !h.is_empty()) {
                 col_names.entry(c.col).or_insert_with(|| name.to_string());
             }
-            let text = c.text.trim();
-            let first = first_figure(c.row);
-            let is_label = !text.is_empty()
-                && !slots.contains_key(&(c.row, c.col))
-                && !NO_VALUE_MARKS.contains(&text);
-            if is_label && first.is_some_and(|f| c.col < f) {
-                let e = nearest.entry(c.row).or_insert((c.col, text));
-                if c.col >= e.0 {
-                    *e = (c.col, text);
-                }
-            }
-            let numbered = text
-                .chars()
-                .any(|ch| !(ch.is_ascii_digit() || ch.is_whitespace() || ",.△▲-+%".contains(ch)));
-            if numbered && first == Some(c.col) {
-                numbered_labels.insert(c.row, text.to_string());
-            }
-            if !c.row_label.trim().is_empty() {
-                carried
-                    .entry(c.row)
-                    .or_insert_with(|| c.row_label.trim().to_string());
-            }
+            rows.entry(c.row).or_default().push(c);
         }
-        for (row, (_, text)) in nearest {
-            row_labels.insert(row, text.to_string());
-        }
-        for (row, label) in numbered_labels.into_iter().chain(carried) {
-            row_labels.entry(row).or_insert(label);
+        let mut row_labels: BTreeMap<u32, String> = BTreeMap::new();
+        for (row, mut in_row) in rows {
+            in_row.sort_by_key(|c| c.col);
+            if let Some(label) = row_label(&in_row, |col| slots.contains_key(&(row, col))) {
+                row_labels.insert(row, label);
+            }
         }
         for c in cells.iter().filter(|c| c.is_header) {
             let name = Some(c.header.trim())
@@ -198,17 +176,45 @@ pub fn grids<'a>(facts: &DocFacts<'a>) -> Vec<Grid<'a>> {
     out
 }
 
+/// The label of one row (its cells in column order, `is_figure` telling
+/// which hold figures).
+fn row_label(cells: &[&Cell], is_figure: impl Fn(u32) -> bool) -> Option<String> {
+    let first = cells.iter().position(|c| is_figure(c.col))?;
+    let lead = cells.get(..first).unwrap_or(&[]);
+    let labels: Vec<&str> = lead
+        .iter()
+        .map(|c| c.text.trim())
+        .filter(|t| !t.is_empty() && !NO_VALUE_MARKS.contains(t))
+        .collect();
+    // A letter-spaced word the columns split one character a cell
+    // (`比 | 較`, `合 | 計`) is that word.
+    if labels.len() >= 2 && labels.iter().all(|t| t.chars().count() == 1) {
+        return Some(labels.concat());
+    }
+    if let Some(last) = labels.last() {
+        return Some(last.to_string());
+    }
+    let numbered = cells.get(first).map(|c| c.text.trim()).filter(|t| {
+        t.chars()
+            .any(|ch| !(ch.is_ascii_digit() || ch.is_whitespace() || ",.△▲-+%".contains(ch)))
+    });
+    numbered
+        .or_else(|| {
+            cells
+                .iter()
+                .map(|c| c.row_label.trim())
+                .find(|l| !l.is_empty())
+        })
+        .map(str::to_string)
+}
+
 /// The text of up to two blocks right above the table (its title, a unit
 /// or base note), none across another table.
 fn caption(facts: &DocFacts<'_>, table_id: u32) -> String {
+    // Blocks come in id order; the table's own block is where they reach it.
+    let at = facts.blocks.partition_point(|b| b.block_id < table_id);
     let mut above: Vec<&str> = Vec::new();
-    for b in facts
-        .blocks
-        .iter()
-        .filter(|b| b.block_id < table_id)
-        .rev()
-        .take(2)
-    {
+    for b in facts.blocks.get(..at).unwrap_or(&[]).iter().rev().take(2) {
         if b.kind == BlockKind::Table {
             break;
         }
@@ -324,9 +330,10 @@ pub fn period_of(name: &str) -> Option<(bool, i64)> {
             return Some((false, d.num_days_from_ce() as i64));
         }
     }
+    let bare: String = seg.chars().filter(|c| !c.is_whitespace()).collect();
     RELATIVE_YEARS
         .iter()
-        .find(|r| seg.contains(r.word))
+        .find(|r| bare.contains(r.word))
         .map(|r| (true, r.offset as i64))
 }
 

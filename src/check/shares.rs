@@ -24,15 +24,11 @@
 use std::collections::BTreeMap;
 
 use super::common::{differs, finding, fmt_num, ids, one_line, Settings};
-use super::grid::{printed_base, Grid, Slot};
+use super::grid::{names_any, printed_base, Grid, Slot};
 use super::total_vs_parts::Role;
 use super::DocFacts;
 use crate::model::{BlockKind, Finding, MeasureKind, Severity};
 use crate::vocab::table_words::{COMPOSITION_WORDS, MULTI_ANSWER_MARKS, RATE_WORDS, SHARE_WORDS};
-
-fn has_any(text: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| text.contains(w))
-}
 
 /// A line of shares in one grid.
 struct ShareLine<'g, 'a> {
@@ -90,7 +86,7 @@ fn share_lines<'g, 'a>(grid: &'g Grid<'a>) -> Vec<ShareLine<'g, 'a>> {
         let decimal = shares
             .values()
             .any(|s| s.main.percent || s.main.decimals > 0);
-        let named = has_any(name, SHARE_WORDS);
+        let named = names_any(name, SHARE_WORDS);
         if !(named || (prints_100 && decimal)) {
             continue;
         }
@@ -100,8 +96,8 @@ fn share_lines<'g, 'a>(grid: &'g Grid<'a>) -> Vec<ShareLine<'g, 'a>> {
             .next_back()
             .map(|(k, slots)| (grid.name(*k), slots))
             .filter(|(name, slots)| {
-                !has_any(name, RATE_WORDS)
-                    && !has_any(name, SHARE_WORDS)
+                !names_any(name, RATE_WORDS)
+                    && !names_any(name, SHARE_WORDS)
                     && slots.values().all(|s| !s.main.percent)
                     && shares.keys().filter(|p| slots.contains_key(p)).count() * 2 >= shares.len()
             })
@@ -112,7 +108,7 @@ fn share_lines<'g, 'a>(grid: &'g Grid<'a>) -> Vec<ShareLine<'g, 'a>> {
             shares,
             total,
             counts,
-            composition: prints_100 || has_any(name, COMPOSITION_WORDS),
+            composition: prints_100 || names_any(name, COMPOSITION_WORDS),
         });
     }
     out
@@ -286,13 +282,13 @@ fn check_ratios(facts: &DocFacts<'_>, settings: &Settings, sl: &ShareLine<'_, '_
 pub fn sum_findings(facts: &DocFacts<'_>, settings: &Settings, grids: &[Grid<'_>]) -> Vec<Finding> {
     let mut out = Vec::new();
     for grid in grids {
-        if has_any(&grid.caption, MULTI_ANSWER_MARKS) {
+        if names_any(&grid.caption, MULTI_ANSWER_MARKS) {
             continue;
         }
         for sl in share_lines(grid) {
             if sl.counts.is_some()
                 || !sl.composition
-                || has_any(grid.name(sl.line), MULTI_ANSWER_MARKS)
+                || names_any(grid.name(sl.line), MULTI_ANSWER_MARKS)
             {
                 continue;
             }
@@ -384,7 +380,7 @@ fn key_value_sums(facts: &DocFacts<'_>, settings: &Settings) -> Vec<Finding> {
             .key
             .as_deref()
             .unwrap_or_else(|| b.text.split([':', '：']).next().unwrap_or(""));
-        if !has_any(key, COMPOSITION_WORDS) || has_any(&b.text, MULTI_ANSWER_MARKS) {
+        if !names_any(key, COMPOSITION_WORDS) || names_any(&b.text, MULTI_ANSWER_MARKS) {
             continue;
         }
         let rates: Vec<_> = facts
@@ -505,7 +501,11 @@ mod tests {
         // No total row: the caption's n＝500.
         let rows: [&[&str]; 2] = [&["はい", "120", "24.0"], &["いいえ", "280", "56.0"]];
         let caption = block(4, BlockKind::Paragraph, "問1 利用状況（n＝500）");
-        assert!(ratio(&grid_cells(5, 10, &head, &rows), &[caption.clone()]).is_empty());
+        assert!(ratio(
+            &grid_cells(5, 10, &head, &rows),
+            std::slice::from_ref(&caption)
+        )
+        .is_empty());
         let rows: [&[&str]; 2] = [&["はい", "120", "30.0"], &["いいえ", "280", "56.0"]];
         assert_eq!(ratio(&grid_cells(5, 10, &head, &rows), &[caption]).len(), 1);
     }
