@@ -724,6 +724,7 @@ impl<'a> Builder<'a> {
             block,
             content: d.content,
             cells: vec![],
+            pairs: vec![],
         });
         block_id
     }

@@ -6,6 +6,7 @@
 //! era or word is one line here.
 
 pub mod eras;
+pub mod fields;
 pub mod numerals;
 pub mod qualifiers;
 pub mod stance;
