@@ -8,6 +8,7 @@
 pub mod eras;
 pub mod fields;
 pub mod numerals;
+pub mod places;
 pub mod qualifiers;
 pub mod stance;
 pub mod table_words;

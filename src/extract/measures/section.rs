@@ -11,17 +11,20 @@ use super::DatedBlocks;
 use crate::extract::keywords::stance_of;
 use crate::extract::DocContext;
 use crate::model::Stance;
+use crate::vocab::places;
 
 pub(super) static ENTITY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[\[【(（<＜]\s*([^\]】)）>＞\s]{1,10}?(?:都|道|府|県|市|区|町|村))\s*[\]】)）>＞]")
         .unwrap_or_else(|e| panic!("entity pattern: {e}"))
 });
 
-/// A municipality or prefecture named as a section label (`[松江市]`).
+/// A municipality or prefecture named as a section label: in brackets
+/// (`[松江市]`, `【北山村】`, `＜東町＞`) or as the whole heading after a
+/// symbol marker (`■北山市`, `◆東町`).
 pub(super) fn entity_in(text: &str) -> Option<String> {
     let first_line = text.lines().next()?;
     if !opens_label(first_line) {
-        return None;
+        return place_heading(first_line);
     }
     let caps = ENTITY.captures(first_line)?;
     let m = caps.get(0)?;
@@ -30,6 +33,29 @@ pub(super) fn entity_in(text: &str) -> Option<String> {
         return None;
     }
     Some(caps.get(1)?.as_str().to_string())
+}
+
+/// A heading that is only a place name after a marker (`■北山市`, `## 東町`).
+fn place_heading(line: &str) -> Option<String> {
+    let line = line.trim();
+    // The marker: symbols or Markdown `#`s, not a word.
+    let name = line
+        .trim_start_matches(|c: char| !c.is_alphanumeric() && !c.is_whitespace())
+        .trim();
+    if name.len() == line.len() {
+        return None;
+    }
+    let n = name.chars().count();
+    let last = name.chars().next_back()?;
+    let plain = name
+        .chars()
+        .all(|c| c.is_alphabetic() && !c.is_ascii() && !"・、。".contains(c));
+    (n >= 2
+        && n <= places::MAX_NAME_CHARS
+        && plain
+        && places::SUFFIXES.contains(&last)
+        && !places::NOT_PLACES.contains(&name))
+    .then(|| name.to_string())
 }
 
 /// Whether an opening bracket stands where `entity_in` accepts a label: at
