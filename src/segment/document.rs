@@ -15,7 +15,7 @@ use super::lines::{
     lead_col, raw_join, RawLines,
 };
 use super::markers::{
-    lone_key, parse_key_value, parse_label_value, parse_marker, KeyValue, Marker,
+    is_figure, lone_key, parse_key_value, parse_label_value, parse_marker, KeyValue, Marker,
 };
 use super::table::{
     grid_cell, grid_to_cells, is_pipe_separator, quantity, space_field_texts, split_on, split_pipe,
@@ -521,14 +521,13 @@ impl<'a> Builder<'a> {
             let inner = self.body_slice(i, b.inner_start, b.inner_end).trim();
             let rest = self.body_slice(i, m.text_start, n);
             // `【事業費】 R4～R7`, and any bracket before a lone figure (`＜実績＞ 35件`).
-            let value =
-                if !rest.is_empty() && (b.lenticular || parse_quantity(&rest.text).is_some()) {
-                    Some(rest.clone())
-                } else if rest.is_empty() && self.quantity_after(i).is_some() {
-                    Some(MappedText::new())
-                } else {
-                    None
-                };
+            let value = if !rest.is_empty() && (b.lenticular || is_figure(&rest.text)) {
+                Some(rest.clone())
+            } else if rest.is_empty() && self.quantity_after(i).is_some() {
+                Some(MappedText::new())
+            } else {
+                None
+            };
             if let Some(value) = value {
                 // `【事業費】 …` sits at its bracket family's level: it closes deeper sections.
                 let level = self.family_level(&m.family);

@@ -398,12 +398,29 @@ pub(crate) fn parse_label_value(chars: &[char], marked: bool) -> Option<KeyValue
         return None;
     };
     let value: String = chars.get(value_start..)?.iter().collect();
-    parse_quantity(&value)?;
+    if !is_figure(&value) {
+        return None;
+    }
     Some(KeyValue {
         key_start: 0,
         key_end: first_gap,
         value_start,
     })
+}
+
+/// One quantity with its unit, alone or with a note in parentheses after
+/// it (`1,234千円 （R6年度）`, `13,000人（累計）`). A bare number set apart
+/// without a colon is a page number (`目次・・・・ 04`) or a code as often
+/// as a figure.
+pub(crate) fn is_figure(text: &str) -> bool {
+    let with_unit = |t: &str| parse_quantity(t).is_some_and(|q| q.unit.is_some());
+    if with_unit(text) {
+        return true;
+    }
+    let t = text.trim_end();
+    t.ends_with([')', '）'])
+        && t.rsplit_once(['(', '（'])
+            .is_some_and(|(head, _)| !head.trim().is_empty() && with_unit(head))
 }
 
 /// A line that is only the key of a figure printed on the next line
@@ -569,6 +586,14 @@ mod tests {
         assert_eq!(lv("予算額 1,234千円を計上", true), None);
         assert_eq!(lv("予算額・1,234千円", false), None, "one dot");
         assert_eq!(lv("予算額", true), None);
+        assert_eq!(
+            lv("予算額……1,234千円 (R6年度)", false),
+            pair("予算額", "1,234千円 (R6年度)")
+        );
+        assert_eq!(lv("予算額……(R6年度)", false), None);
+        // A table of contents: page numbers after leaders.
+        assert_eq!(lv("事業の方向性・・・・・・ 04", false), None);
+        assert_eq!(lv("名簿・・・・・・・10", true), None);
         assert!(lone_key(&"予算額".chars().collect::<Vec<_>>()));
         assert!(lone_key(&"利用者数".chars().collect::<Vec<_>>()));
         assert!(!lone_key(&"はじめに".chars().collect::<Vec<_>>()));

@@ -318,13 +318,18 @@ impl<'r, 'a> Record<'r, 'a> {
         if let Some((_, p)) = periods().find(|(g, _)| g.stem == f.stem) {
             return Some(p);
         }
-        // The periods no figure of the record pairs with by name date the
-        // others (`value_text` beside `measurement_period`), when they agree.
+        // The periods no figure of the record pairs with by name date its
+        // other figures (`value_text` beside `measurement_period`), when
+        // they agree.
         let claimed = |g: &Field| {
             self.siblings()
                 .any(|v| v.role == Role::Value && v.stem == g.stem)
         };
-        let mut found = periods().filter(|(g, _)| !claimed(g)).map(|(_, p)| p);
+        // A period named for a stance (`target_year`) belongs to that
+        // stance's figure even when the record prints none.
+        let mut found = periods()
+            .filter(|(g, _)| !claimed(g) && fields::stance_of_words(&g.stem).is_none())
+            .map(|(_, p)| p);
         let first = found.next()?;
         found
             .all(|p| p.fy_start == first.fy_start && p.fy_end == first.fy_end)

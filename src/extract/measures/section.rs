@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use super::DatedBlocks;
 use crate::extract::keywords::stance_of;
 use crate::extract::DocContext;
-use crate::model::Stance;
+use crate::model::{BlockKind, Stance};
 use crate::vocab::places;
 
 pub(super) static ENTITY: LazyLock<Regex> = LazyLock::new(|| {
@@ -100,7 +100,10 @@ impl Deref for Section {
 /// extraction.
 #[derive(Default)]
 pub(super) struct Sections {
-    pub(super) by_parent: FxHashMap<Option<u32>, Rc<Inherited>>,
+    /// By parent and the place label a block follows at its own level.
+    pub(super) by_parent: FxHashMap<(Option<u32>, Option<u32>), Rc<Inherited>>,
+    /// Per block: the nearest heading before it under the same parent.
+    pub(super) prev_heading: Option<Vec<Option<usize>>>,
     /// `entity_in` by block id: a heading is an ancestor of every section
     /// below it.
     pub(super) entities: FxHashMap<u32, Option<String>>,
@@ -114,20 +117,33 @@ pub(super) fn section_of(
 ) -> Section {
     let fiscal_year = dated.contexts.get(i).and_then(|c| c.fiscal_year);
     let parent = dated.blocks.get(i).and_then(|b| b.block.parent_id);
-    if let Some(s) = seen.by_parent.get(&parent) {
+    // A place label a key of the same family closed (`【北山市】` then
+    // `【予算額】1,234千円`, peers) still names the place of what follows it.
+    let label = previous_heading(dated, i, seen).and_then(|b| {
+        let place = seen
+            .entities
+            .entry(b.block.block_id)
+            .or_insert_with(|| entity_in(&b.block.raw))
+            .clone()?;
+        Some((b.block.block_id, place))
+    });
+    let key = (parent, label.as_ref().map(|l| l.0));
+    if let Some(s) = seen.by_parent.get(&key) {
         return Section {
             inherited: Rc::clone(s),
             fiscal_year,
         };
     }
     let ancestors = dated.ancestors(i);
-    let entity = ancestors
-        .iter()
-        .find_map(|b| {
-            seen.entities
-                .entry(b.block.block_id)
-                .or_insert_with(|| entity_in(&b.block.raw))
-                .clone()
+    let entity = label
+        .map(|l| l.1)
+        .or_else(|| {
+            ancestors.iter().find_map(|b| {
+                seen.entities
+                    .entry(b.block.block_id)
+                    .or_insert_with(|| entity_in(&b.block.raw))
+                    .clone()
+            })
         })
         .or_else(|| ctx.issuer.clone());
     let stance = ancestors.iter().find_map(|b| stance_of(&b.block.text));
@@ -137,9 +153,34 @@ pub(super) fn section_of(
         stance,
         heading,
     });
-    seen.by_parent.insert(parent, Rc::clone(&inherited));
+    seen.by_parent.insert(key, Rc::clone(&inherited));
     Section {
         inherited,
         fiscal_year,
     }
+}
+
+/// The nearest heading before block `i` under the same parent.
+fn previous_heading<'a>(
+    dated: &DatedBlocks<'a>,
+    i: usize,
+    seen: &mut Sections,
+) -> Option<&'a crate::segment::SegBlock> {
+    let prev = seen.prev_heading.get_or_insert_with(|| {
+        let mut last: FxHashMap<Option<u32>, usize> = FxHashMap::default();
+        dated
+            .blocks
+            .iter()
+            .enumerate()
+            .map(|(j, b)| {
+                let before = last.get(&b.block.parent_id).copied();
+                if b.block.kind == BlockKind::Heading {
+                    last.insert(b.block.parent_id, j);
+                }
+                before
+            })
+            .collect()
+    });
+    let j = prev.get(i).copied().flatten()?;
+    dated.blocks.get(j)
 }
