@@ -62,6 +62,9 @@ pub const NOTE_WORDS: &[&str] = &[
 /// `（５年間累計）`, `（令和３年10月～令和９年９月の累計）`).
 pub const NOTE_TOTALS: &[&str] = &["累計", "合計", "通算", "計"];
 
+/// A decade after a year (`2030年代`).
+pub const DECADE: &str = "年代";
+
 /// Lengths printed before a total in a note (`5年間累計`, `5か年累計`).
 pub const NOTE_LENGTHS: &[&str] = &["年間", "か年", "カ年", "ヵ年", "ヶ年", "年"];
 

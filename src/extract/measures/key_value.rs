@@ -93,7 +93,6 @@ pub(super) fn kv_measures(
             Some(p) => (p.fy_start, p.fy_end, Some(p.label.clone())),
             None => (section.fiscal_year, section.fiscal_year, None),
         };
-        let total = note.as_ref().is_some_and(|n| n.cumulative);
         let at = sb.content.pos_at(start);
         out.push(Measure {
             doc_id: ctx.doc_id.clone(),
@@ -106,7 +105,10 @@ pub(super) fn kv_measures(
             period_label,
             fy_start,
             fy_end,
-            cumulative: total || matches!((fy_start, fy_end), (Some(a), Some(b)) if b > a),
+            cumulative: note.as_ref().map_or(
+                matches!((fy_start, fy_end), (Some(a), Some(b)) if b > a),
+                |n| n.cumulative,
+            ),
             value,
             unit,
             scale,

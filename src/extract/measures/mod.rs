@@ -242,7 +242,8 @@ pub(super) fn dated_period(d: &FoundDate, label: &str) -> Option<Period> {
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct PeriodNote {
     pub(super) period: Option<Period>,
-    /// A total over the period (`累計`, or a span of several years).
+    /// A total over the period (`累計`, or a span of several years with
+    /// no word such as `平均` after it; not a decade).
     pub(super) cumulative: bool,
     /// Char span of the note, brackets included.
     pub(super) start: usize,
@@ -298,6 +299,14 @@ fn note_at(chars: &[char], open: usize, ctx: &DateContext) -> Option<PeriodNote>
             .position(|c| *c == ')')?;
     let inner: String = chars.get(open + 1..close)?.iter().collect();
     let inner = inner.trim();
+    if let Some(decade) = decade(inner) {
+        return Some(PeriodNote {
+            period: Some(decade),
+            cumulative: false,
+            start: open,
+            end: close + 1,
+        });
+    }
     let found = dates::find_dates(inner, ctx);
     let (period, rest) = match found
         .iter()
@@ -318,14 +327,30 @@ fn note_at(chars: &[char], open: usize, ctx: &DateContext) -> Option<PeriodNote>
     if period.is_none() && !tail {
         return None;
     }
+    // A span of years with nothing after it is a total over them; one with
+    // a word after it says what it is (`平均`).
     let span = period
         .as_ref()
         .is_some_and(|p| matches!((p.fy_start, p.fy_end), (Some(a), Some(b)) if b > a));
     Some(PeriodNote {
         period,
-        cumulative: tail || span,
+        cumulative: tail || (span && rest.trim().is_empty()),
         start: open,
         end: close + 1,
+    })
+}
+
+/// A decade (`2030年代`): its ten years.
+fn decade(text: &str) -> Option<Period> {
+    let year = text.strip_suffix(qualifiers::DECADE)?;
+    if year.len() != 4 || !year.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let y: i32 = year.parse().ok()?;
+    (y % 10 == 0).then(|| Period {
+        fy_start: Some(y),
+        fy_end: Some(y + 9),
+        label: text.to_string(),
     })
 }
 

@@ -35,6 +35,12 @@ const MAX_NAME_CHARS: usize = 80;
 /// Longest unit read from the parentheses closing a name (`万t-CO2`).
 const MAX_NAME_UNIT_CHARS: usize = 10;
 
+/// A unit and its scale (`億円` → `円`, 1e8).
+type UnitScale = (String, f64);
+
+/// The indicator a record names, and the unit its name prints.
+type Named = (String, Option<UnitScale>);
+
 /// One field of a record and what its name says.
 struct Field<'a> {
     block: usize,
@@ -166,7 +172,7 @@ pub(super) fn record_measures(
             .or_default()
             .push(k);
     }
-    let mut names: FxHashMap<u32, Option<(String, Option<(String, f64)>)>> = FxHashMap::default();
+    let mut names: FxHashMap<u32, Option<Named>> = FxHashMap::default();
     for members in objects.values() {
         let record = Record {
             all: &all,
@@ -244,11 +250,7 @@ impl<'r, 'a> Record<'r, 'a> {
 
     /// The indicator this record names, and the unit its name prints:
     /// the first name field of the object or the objects around it.
-    fn name(
-        &self,
-        f: &Field<'a>,
-        seen: &mut FxHashMap<u32, Option<(String, Option<(String, f64)>)>>,
-    ) -> Option<(String, Option<(String, f64)>)> {
+    fn name(&self, f: &Field<'a>, seen: &mut FxHashMap<u32, Option<Named>>) -> Option<Named> {
         let object = f.pair.object().unwrap_or(0);
         if let Some(n) = seen.get(&object) {
             return n.clone();
@@ -339,7 +341,7 @@ impl<'r, 'a> Record<'r, 'a> {
     fn field_measures(
         &self,
         f: &Field<'a>,
-        name: Option<&(String, Option<(String, f64)>)>,
+        name: Option<&Named>,
         date_ctx: &DateContext,
         lines: &[NormLine],
         ctx: &DocContext,
@@ -384,7 +386,7 @@ impl<'r, 'a> Record<'r, 'a> {
                 .next()
                 .unwrap_or_default();
             let label_start = q.start.saturating_sub(label.chars().count());
-            let label_dates = found.iter().filter(|d| {
+            let mut label_dates = found.iter().filter(|d| {
                 d.start >= label_start
                     && d.end <= q.start
                     && !notes.iter().any(|n| n.start <= d.start && d.end <= n.end)
@@ -404,7 +406,11 @@ impl<'r, 'a> Record<'r, 'a> {
             let period = note
                 .as_ref()
                 .and_then(|n| n.period.clone())
-                .or_else(|| label_dates.last().and_then(|d| dated_period(d, &d.raw)))
+                .or_else(|| {
+                    label_dates
+                        .next_back()
+                        .and_then(|d| dated_period(d, &d.raw))
+                })
                 .or_else(|| f.key_period.clone())
                 .or_else(|| self.paired_period(f, date_ctx));
             let (unit, value_base, scale) = match (&q.unit, self.unit(f, name_unit)) {
@@ -428,7 +434,7 @@ impl<'r, 'a> Record<'r, 'a> {
                 period_label,
                 fy_start,
                 fy_end,
-                cumulative: span || note.as_ref().is_some_and(|n| n.cumulative),
+                cumulative: note.as_ref().map_or(span, |n| n.cumulative),
                 value: value_base,
                 unit,
                 scale,
@@ -519,6 +525,68 @@ fn unit_word(text: &str) -> Option<(String, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn note(text: &str, end: usize) -> Option<(Option<i32>, Option<i32>, bool)> {
+        let n = period_after_value(text, end, &DateContext::default())?;
+        let p = n.period.as_ref();
+        Some((
+            p.and_then(|p| p.fy_start),
+            p.and_then(|p| p.fy_end),
+            n.cumulative,
+        ))
+    }
+
+    #[test]
+    fn a_note_in_parentheses_dates_the_value_before_it() {
+        assert_eq!(
+            note("73.7% (R3年度)", 5),
+            Some((Some(2021), Some(2021), false))
+        );
+        assert_eq!(
+            note("426万人泊 (R1年)", 6),
+            Some((Some(2019), Some(2019), false))
+        );
+        assert_eq!(
+            note("1,361組 (H29～R2年度)", 6),
+            Some((Some(2017), Some(2020), true))
+        );
+        assert_eq!(note("13,000人 (5年間累計)", 7), Some((None, None, true)));
+        assert_eq!(note("84.4ha (累計)", 6), Some((None, None, true)));
+        assert_eq!(
+            note("7,000万円 以下 (R7年)", 7),
+            Some((Some(2025), Some(2025), false))
+        );
+        assert_eq!(
+            note("50%以上(2031～2035年平均)", 5),
+            Some((Some(2031), Some(2035), false))
+        );
+        assert_eq!(
+            note("△70人 (R2年10月～R3年9月)", 4),
+            Some((Some(2020), Some(2021), true))
+        );
+        assert_eq!(
+            note("650万TEU(2030年代)", 7),
+            Some((Some(2030), Some(2039), false))
+        );
+        assert_eq!(note("218 (2022)", 3), Some((Some(2022), Some(2022), false)));
+        // Not a period: a base year, a unit, another figure, text between.
+        assert_eq!(note("▲27.6% (2013年度比)", 6), None);
+        assert_eq!(note("1,500 (千円)", 5), None);
+        assert_eq!(note("2.31% (3.5%)", 5), None);
+        assert_eq!(note("35件の実績 (R3年度)", 3), None);
+    }
+
+    #[test]
+    fn periods_of_period_fields() {
+        let p =
+            |t: &str| period_of_value(t, &DateContext::default()).map(|p| (p.fy_start, p.fy_end));
+        assert_eq!(p("R6年度"), Some((Some(2024), Some(2024))));
+        assert_eq!(p("R4 (2022)"), Some((Some(2022), Some(2022))));
+        assert_eq!(p("r5 (2023)"), Some((Some(2023), Some(2023))));
+        assert_eq!(p("2023～27年 の5年累計"), Some((Some(2023), Some(2027))));
+        assert_eq!(p("2022"), Some((Some(2022), Some(2022))));
+        assert_eq!(p("未定"), None);
+    }
 
     #[test]
     fn periods_in_field_names() {

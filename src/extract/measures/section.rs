@@ -50,8 +50,7 @@ fn place_heading(line: &str) -> Option<String> {
     let plain = name
         .chars()
         .all(|c| c.is_alphabetic() && !c.is_ascii() && !"・、。".contains(c));
-    (n >= 2
-        && n <= places::MAX_NAME_CHARS
+    ((2..=places::MAX_NAME_CHARS).contains(&n)
         && plain
         && places::SUFFIXES.contains(&last)
         && !places::NOT_PLACES.contains(&name))
