@@ -14,7 +14,9 @@ use super::lines::{
     indent_width, is_blank, is_page_marker, is_punctuation_only, join_spaced, join_wrapped,
     lead_col, raw_join, RawLines,
 };
-use super::markers::{parse_key_value, parse_marker, KeyValue, Marker};
+use super::markers::{
+    is_figure, lone_key, parse_key_value, parse_label_value, parse_marker, KeyValue, Marker,
+};
 use super::table::{
     grid_cell, grid_to_cells, is_pipe_separator, quantity, space_field_texts, split_on, split_pipe,
     split_spaces, Grid,
@@ -348,6 +350,13 @@ impl<'a> Builder<'a> {
             && self.unparsed_reason(i).is_none()
             && parse_marker(self.chars(i)).is_none()
             && parse_key_value(self.chars(i)).is_none()
+            && parse_label_value(self.chars(i), false).is_none()
+            && !self.key_above_quantity(i)
+    }
+
+    /// `予算額` alone on line `i`, its figure on the next line.
+    fn key_above_quantity(&self, i: usize) -> bool {
+        lone_key(self.chars(i)) && self.lone_quantity(i + 1)
     }
 
     fn lone_quantity(&self, i: usize) -> bool {
@@ -416,9 +425,15 @@ impl<'a> Builder<'a> {
         if let Some(m) = parse_marker(&chars) {
             return self.marker_block(i, &m);
         }
-        if let Some(kv) = parse_key_value(&chars) {
+        if let Some(kv) = parse_key_value(&chars).or_else(|| parse_label_value(&chars, false)) {
             self.list_indents.clear();
             return self.key_value(i, kv, None);
+        }
+        // `予算額` alone, its figure on the next line.
+        if self.key_above_quantity(i) {
+            self.list_indents.clear();
+            let key = self.body_slice(i, 0, chars.len());
+            return self.finish_key_value(i, key, MappedText::new(), None);
         }
         let mut last = i;
         while self.plain(last + 1) {
@@ -505,7 +520,8 @@ impl<'a> Builder<'a> {
         if let Some(b) = m.bracket {
             let inner = self.body_slice(i, b.inner_start, b.inner_end).trim();
             let rest = self.body_slice(i, m.text_start, n);
-            let value = if b.lenticular && !rest.is_empty() {
+            // `【事業費】 R4～R7`, and any bracket before a lone figure (`＜実績＞ 35件`).
+            let value = if !rest.is_empty() && (b.lenticular || is_figure(&rest.text)) {
                 Some(rest.clone())
             } else if rest.is_empty() && self.quantity_after(i).is_some() {
                 Some(MappedText::new())
@@ -528,7 +544,8 @@ impl<'a> Builder<'a> {
         let chars = self.chars(i).to_vec();
         let rest_chars = chars.get(text_from..).unwrap_or_default();
         if !m.keep_in_text {
-            if let Some(kv) = parse_key_value(rest_chars) {
+            let kv = parse_key_value(rest_chars).or_else(|| parse_label_value(rest_chars, true));
+            if let Some(kv) = kv {
                 let level = is_list.then(|| self.list_level(i));
                 if !is_list {
                     self.list_indents.clear();
@@ -724,6 +741,7 @@ impl<'a> Builder<'a> {
             block,
             content: d.content,
             cells: vec![],
+            pairs: vec![],
         });
         block_id
     }

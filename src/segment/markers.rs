@@ -3,6 +3,9 @@
 //! normalized line; full-width forms are accepted too so the rules do not
 //! depend on how much the normalizer folded.
 
+use crate::extract::keywords::{stance_of, unit_from_indicator};
+use crate::extract::numbers::parse_quantity;
+
 /// A recognised marker at the start of a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Marker {
@@ -335,6 +338,97 @@ pub(crate) fn parse_key_value(chars: &[char]) -> Option<KeyValue> {
     })
 }
 
+/// Chars of a dot leader between a key and its figure (`事業費……1,234千円`).
+const LEADER: &[char] = &['…', '‥', '・', '･', '·', '.', '．', '‧', '⋯'];
+
+/// A leader is at least this many chars (`・` alone is a middle dot).
+const MIN_LEADER: usize = 2;
+
+/// Whether a short text names a figure: a stance word (`予算額`, `実績`) or
+/// an indicator whose name implies a unit (`事業費`, `利用者数`).
+pub(crate) fn names_a_figure(key: &str) -> bool {
+    stance_of(key).is_some() || unit_from_indicator(key).is_some()
+}
+
+/// Whether `key` can be the key of a figure set apart without a colon:
+/// short, no digits (`令和6年度 1,234` is a date and a figure), no sentence.
+fn bare_key(key: &[char]) -> bool {
+    !key.is_empty()
+        && key.len() <= MAX_KEY_CHARS
+        && !key
+            .iter()
+            .any(|c| is_digit(*c) || c.is_whitespace() || *c == '。')
+        && key.iter().any(|c| c.is_alphanumeric())
+        && balanced(key)
+}
+
+/// A key and a figure set apart without a colon: by a dot leader
+/// (`事業費……1,234千円`, `事業費・・・1,234千円`) or by spaces. Spaces set a key
+/// apart when there are several (`予算額　　　1,234千円`, aligned), when a
+/// marker opens the line (`■予算額 1,234千円`: `marked`), or when the key
+/// names a figure (`予算額 1,234千円`); a word before a figure in a wrapped
+/// sentence is none of these. The value must be one quantity.
+pub(crate) fn parse_label_value(chars: &[char], marked: bool) -> Option<KeyValue> {
+    let first_gap = chars
+        .iter()
+        .position(|c| LEADER.contains(c) || c.is_whitespace())?;
+    let key = chars.get(..first_gap)?;
+    if !bare_key(key) {
+        return None;
+    }
+    let run_end = |i: usize, f: &dyn Fn(char) -> bool| {
+        let mut j = i;
+        while chars.get(j).is_some_and(|c| f(*c)) {
+            j += 1;
+        }
+        j
+    };
+    let leader_end = run_end(first_gap, &|c| LEADER.contains(&c));
+    let value_start = if leader_end - first_gap >= MIN_LEADER {
+        skip_ws(chars, leader_end)
+    } else if leader_end == first_gap {
+        let gap_end = skip_ws(chars, first_gap);
+        let key_text: String = key.iter().collect();
+        let set_apart = marked || gap_end - first_gap >= 2 || names_a_figure(&key_text);
+        if !set_apart {
+            return None;
+        }
+        gap_end
+    } else {
+        return None;
+    };
+    let value: String = chars.get(value_start..)?.iter().collect();
+    if !is_figure(&value) {
+        return None;
+    }
+    Some(KeyValue {
+        key_start: 0,
+        key_end: first_gap,
+        value_start,
+    })
+}
+
+/// One quantity with its unit, alone or with a note in parentheses after
+/// it (`1,234千円 （R6年度）`, `13,000人（累計）`). A bare number set apart
+/// without a colon is a page number (`目次・・・・ 04`) or a code as often
+/// as a figure.
+pub(crate) fn is_figure(text: &str) -> bool {
+    let with_unit = |t: &str| parse_quantity(t).is_some_and(|q| q.unit.is_some());
+    if with_unit(text) {
+        return true;
+    }
+    let t = text.trim_end();
+    t.ends_with([')', '）'])
+        && t.rsplit_once(['(', '（'])
+            .is_some_and(|(head, _)| !head.trim().is_empty() && with_unit(head))
+}
+
+/// A line that is only the key of a figure printed on the next line
+/// (`予算額` / `1,234千円`).
+pub(crate) fn lone_key(chars: &[char]) -> bool {
+    bare_key(chars) && names_a_figure(&chars.iter().collect::<String>())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -458,5 +552,51 @@ mod tests {
         assert_eq!(kv("開催。次回：未定"), None);
         assert_eq!(kv(": 値だけ"), None);
         assert_eq!(kv("コロンなし"), None);
+    }
+
+    fn lv(s: &str, marked: bool) -> Option<(String, String)> {
+        let chars: Vec<char> = s.chars().collect();
+        parse_label_value(&chars, marked).map(|k| {
+            (
+                chars[k.key_start..k.key_end].iter().collect(),
+                chars[k.value_start..].iter().collect(),
+            )
+        })
+    }
+
+    #[test]
+    fn keys_set_apart_by_leaders_or_spaces() {
+        let pair = |k: &str, v: &str| Some((k.to_string(), v.to_string()));
+        assert_eq!(lv("事業費……1,234千円", false), pair("事業費", "1,234千円"));
+        assert_eq!(
+            lv("事業費・・・1,234千円", false),
+            pair("事業費", "1,234千円")
+        );
+        assert_eq!(lv("事業費 ... 1,234千円", false), None, "space, then dots");
+        assert_eq!(lv("事業費...1,234千円", false), pair("事業費", "1,234千円"));
+        assert_eq!(lv("参加者   120人", false), pair("参加者", "120人"));
+        assert_eq!(lv("予算額 1,234千円", false), pair("予算額", "1,234千円"));
+        assert_eq!(
+            lv("ネットワーク 104機関", true),
+            pair("ネットワーク", "104機関")
+        );
+        // A word and a figure of a wrapped sentence; a date and a figure.
+        assert_eq!(lv("ネットワーク 104機関", false), None);
+        assert_eq!(lv("令和6年度 1,234千円", true), None);
+        assert_eq!(lv("予算額 1,234千円を計上", true), None);
+        assert_eq!(lv("予算額・1,234千円", false), None, "one dot");
+        assert_eq!(lv("予算額", true), None);
+        assert_eq!(
+            lv("予算額……1,234千円 (R6年度)", false),
+            pair("予算額", "1,234千円 (R6年度)")
+        );
+        assert_eq!(lv("予算額……(R6年度)", false), None);
+        // A table of contents: page numbers after leaders.
+        assert_eq!(lv("事業の方向性・・・・・・ 04", false), None);
+        assert_eq!(lv("名簿・・・・・・・10", true), None);
+        assert!(lone_key(&"予算額".chars().collect::<Vec<_>>()));
+        assert!(lone_key(&"利用者数".chars().collect::<Vec<_>>()));
+        assert!(!lone_key(&"はじめに".chars().collect::<Vec<_>>()));
+        assert!(!lone_key(&"令和6年度予算".chars().collect::<Vec<_>>()));
     }
 }

@@ -8,6 +8,7 @@ pub(crate) mod cell_type;
 mod delimited;
 mod document;
 mod html_table;
+mod json_pairs;
 mod lines;
 mod markers;
 mod table;
@@ -22,6 +23,8 @@ use crate::normalize::NormLine;
 use crate::pipeline::Budget;
 use crate::text::MappedText;
 
+pub use json_pairs::{JsonPair, JsonScalar, JsonScope};
+
 /// A block and the normalized text it holds, with positions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SegBlock {
@@ -34,6 +37,9 @@ pub struct SegBlock {
     pub content: MappedText,
     /// Table blocks only: the cells, in row-major order.
     pub cells: Vec<SegCell>,
+    /// Key-value blocks of a JSON document only: the pairs on the block's
+    /// lines (`content` then holds the lines as printed).
+    pub pairs: Vec<JsonPair>,
 }
 
 /// One table cell with what extraction needs beyond the `cells` row.
@@ -69,7 +75,11 @@ pub fn segment_text_within(
     lines: &[NormLine],
     budget: &Budget,
 ) -> Option<Vec<SegBlock>> {
-    document::segment(doc_id, lines, budget)
+    match json_pairs::json_blocks(doc_id, lines, budget) {
+        Ok(Some(blocks)) => Some(blocks),
+        Ok(None) => document::segment(doc_id, lines, budget),
+        Err(()) => None,
+    }
 }
 
 /// Segment a `*.csv` / `*.tsv` file: one table block for the whole file.
@@ -108,5 +118,6 @@ pub fn segment_delimited(doc_id: &str, lines: &[NormLine], delimiter: u8) -> Vec
         block,
         content: MappedText::new(),
         cells,
+        pairs: Vec::new(),
     }]
 }

@@ -6,7 +6,9 @@
 //! era or word is one line here.
 
 pub mod eras;
+pub mod fields;
 pub mod numerals;
+pub mod places;
 pub mod qualifiers;
 pub mod stance;
 pub mod table_words;

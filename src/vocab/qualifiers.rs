@@ -40,6 +40,34 @@ pub const AFTER: &[(&str, Meaning)] = &[
     ("近く", Meaning::About),
 ];
 
+/// Words that may follow a period inside a note that dates a figure
+/// (`（2031～2035年平均）`, `（令和6年4月1日時点）`).
+pub const NOTE_WORDS: &[&str] = &[
+    "平均",
+    "時点",
+    "現在",
+    "末",
+    "末時点",
+    "末現在",
+    "実績",
+    "見込",
+    "見込み",
+    "速報",
+    "速報値",
+    "確定値",
+    "値",
+];
+
+/// Words in such a note that make the figure a running total (`（累計）`,
+/// `（５年間累計）`, `（令和３年10月～令和９年９月の累計）`).
+pub const NOTE_TOTALS: &[&str] = &["累計", "合計", "通算", "計"];
+
+/// A decade after a year (`2030年代`).
+pub const DECADE: &str = "年代";
+
+/// Lengths printed before a total in a note (`5年間累計`, `5か年累計`).
+pub const NOTE_LENGTHS: &[&str] = &["年間", "か年", "カ年", "ヵ年", "ヶ年", "年"];
+
 /// Words after `強`/`弱` that make them part of another word (`強化`).
 pub const NOT_AFTER_STRONG_WEAK: &[char] = &[
     '化', '調', '制', '力', '者', '体', '点', 'い', 'く', 'め', 'み', 'さ',

@@ -40,6 +40,8 @@ pub const UNITS: &[Unit] = &[
     same("匹"), same("羽"), same("隻"), same("基"), same("種類"), same("分野"), same("路線"), same("便"),
     same("km²"), to("キロメートル", "km", 0), to("メートル", "m", 0), to("平方メートル", "㎡", 0),
     to("ヘクタール", "ha", 0), to("キログラム", "kg", 0), same("人泊"), same("泊"), same("戸数"),
+    to("㏊", "ha", 0), same("t-CO2"), to("t-CO₂", "t-CO2", 0), same("kWh"), same("kW"),
+    same("TEU"),
 ];
 
 /// A unit followed by these chars spells another word (`本市` = "this

@@ -3,7 +3,9 @@
 
 use super::prose::{date_spans, prose_measures, Spans};
 use super::section::{section_of, Sections};
-use super::{kind_of, period_of, unit_in_label, DatedBlocks};
+use super::{
+    kind_of, period_after_value, period_in, period_notes, period_of, unit_in_label, DatedBlocks,
+};
 use crate::extract::keywords::{self, stance_of};
 use crate::extract::numbers;
 use crate::extract::{raw_span, DocContext};
@@ -53,10 +55,19 @@ pub(super) fn kv_measures(
     // `事業費(千円): 1,500` — the unit printed with the key.
     let key_unit = unit_in_label(&key);
     let found = dated.block_dates.get(i).map(Vec::as_slice).unwrap_or(&[]);
-    let period = found.iter().find_map(|d| period_of(d, &d.raw));
+    let date_ctx = dated.contexts.get(i).copied().unwrap_or_default();
+    // A period in the value, else in the key (`令和6年度予算額: …`).
+    let period = found
+        .iter()
+        .find_map(|d| period_of(d, &d.raw))
+        .or_else(|| period_in(&key, &date_ctx));
     let stance = stance_of(&key).or(section.stance).unwrap_or(Stance::Stated);
     let mut taken: Vec<(usize, usize)> = Vec::new();
-    let in_date = Spans::new(date_spans(found), sb.content.pos.len());
+    let notes = period_notes(&sb.content.text, &date_ctx);
+    let in_date = Spans::new(
+        date_spans(found).chain(notes.iter().map(|n| (n.start, n.end))),
+        sb.content.pos.len(),
+    );
     for (start, end, token) in tokens(&sb.content.text) {
         let Some(q) = numbers::parse_quantity(&token) else {
             continue;
@@ -65,6 +76,8 @@ pub(super) fn kv_measures(
             continue;
         }
         taken.push((start, end));
+        // `73.7% （R3年度）`: the note dates this value.
+        let note = period_after_value(&sb.content.text, end, &date_ctx);
         let (unit, value, scale) = match (&q.unit, &key_unit) {
             (None, Some((u, s))) => (Some(u.clone()), q.number * s, *s),
             _ => (
@@ -75,7 +88,8 @@ pub(super) fn kv_measures(
                 q.scale,
             ),
         };
-        let (fy_start, fy_end, period_label) = match &period {
+        let own = note.as_ref().and_then(|n| n.period.as_ref());
+        let (fy_start, fy_end, period_label) = match own.or(period.as_ref()) {
             Some(p) => (p.fy_start, p.fy_end, Some(p.label.clone())),
             None => (section.fiscal_year, section.fiscal_year, None),
         };
@@ -91,7 +105,10 @@ pub(super) fn kv_measures(
             period_label,
             fy_start,
             fy_end,
-            cumulative: matches!((fy_start, fy_end), (Some(a), Some(b)) if b > a),
+            cumulative: note.as_ref().map_or(
+                matches!((fy_start, fy_end), (Some(a), Some(b)) if b > a),
+                |n| n.cumulative,
+            ),
             value,
             unit,
             scale,
@@ -108,6 +125,8 @@ pub(super) fn kv_measures(
             table_col: None,
         });
     }
+    // A period note is no figure of its own (`（５年間累計）`).
+    taken.extend(notes.iter().map(|n| (n.start, n.end)));
     prose_measures(
         ctx,
         &section,

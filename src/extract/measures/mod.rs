@@ -6,6 +6,7 @@
 
 mod key_value;
 mod prose;
+mod records;
 mod section;
 mod table;
 #[cfg(test)]
@@ -21,10 +22,12 @@ use crate::normalize::NormLine;
 use crate::pipeline::Budget;
 use crate::segment::cell_type;
 use crate::segment::SegBlock;
+use crate::vocab::qualifiers;
 
 pub(crate) use key_value::tokens;
 use key_value::{bullet_key, kv_measures};
 use prose::prose_measures;
+use records::record_measures;
 use section::{section_of, Sections};
 use table::table_measures;
 
@@ -200,6 +203,194 @@ pub(super) fn period_of(d: &FoundDate, label: &str) -> Option<Period> {
     })
 }
 
+/// A found date as the period a figure covers, for dates `period_of`
+/// leaves out: a date range or a point in time. A range of whole calendar
+/// years (`2023～27年`) covers those years; any other range or day
+/// (`R2年10月～R3年9月`, `令和6年4月1日現在`) the fiscal years that hold
+/// its first and last day.
+pub(super) fn dated_period(d: &FoundDate, label: &str) -> Option<Period> {
+    if let Some(p) = period_of(d, label) {
+        return Some(p);
+    }
+    use chrono::Datelike;
+    let fiscal = |x: chrono::NaiveDate| {
+        if x.month() >= 4 {
+            x.year()
+        } else {
+            x.year() - 1
+        }
+    };
+    let start = d.date_start?;
+    let end = d.date_end.unwrap_or(start);
+    let whole_years = (start.month(), start.day(), end.month(), end.day()) == (1, 1, 12, 31);
+    let (a, b) = match d.kind {
+        DateKind::DateRange if whole_years => (start.year(), end.year()),
+        DateKind::DateRange | DateKind::Date | DateKind::Month => (fiscal(start), fiscal(end)),
+        _ => return None,
+    };
+    Some(Period {
+        fy_start: Some(a),
+        fy_end: Some(b),
+        label: label.trim().to_string(),
+    })
+}
+
+/// A note in parentheses that dates the value before it: a period
+/// (`（R3年度）`, `（R１年）`, `（H29～R2 年度）`, `（2031～2035年平均）`,
+/// `(2023)`) or only that the value is a running total (`（累計）`,
+/// `（５年間累計）`).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct PeriodNote {
+    pub(super) period: Option<Period>,
+    /// A total over the period (`累計`, or a span of several years with
+    /// no word such as `平均` after it; not a decade).
+    pub(super) cumulative: bool,
+    /// Char span of the note, brackets included.
+    pub(super) start: usize,
+    pub(super) end: usize,
+}
+
+/// Longest note read inside parentheses, in chars.
+const MAX_NOTE_CHARS: usize = 30;
+
+/// Every period note in `text`, in order.
+pub(super) fn period_notes(text: &str, ctx: &DateContext) -> Vec<PeriodNote> {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c == '(')
+        .filter_map(|(i, _)| note_at(&chars, i, ctx))
+        .collect()
+}
+
+/// The period note printed right after a value that ends at char `end` of
+/// `text`, with only spaces and qualifier words (`以上`, `以下`) between:
+/// `73.7% （R3年度）`, `7,000万円 以下 （R7年）`. The note dates the value;
+/// it beats the year of the section the value stands in.
+pub(super) fn period_after_value(text: &str, end: usize, ctx: &DateContext) -> Option<PeriodNote> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = end;
+    loop {
+        while chars.get(i).is_some_and(|c| c.is_whitespace()) {
+            i += 1;
+        }
+        let rest = chars.get(i..)?;
+        let qualifier = qualifiers::AFTER.iter().find(|(w, _)| {
+            let n = w.chars().count();
+            rest.len() >= n && rest.iter().take(n).copied().eq(w.chars())
+        });
+        match qualifier {
+            Some((w, _)) => i += w.chars().count(),
+            None => break,
+        }
+    }
+    (chars.get(i) == Some(&'(')).then(|| note_at(&chars, i, ctx))?
+}
+
+/// The note whose `(` is `chars[open]`, if it holds a period or says total.
+fn note_at(chars: &[char], open: usize, ctx: &DateContext) -> Option<PeriodNote> {
+    let close = open
+        + 1
+        + chars
+            .iter()
+            .skip(open + 1)
+            .take(MAX_NOTE_CHARS + 1)
+            .position(|c| *c == ')')?;
+    let inner: String = chars.get(open + 1..close)?.iter().collect();
+    let inner = inner.trim();
+    if let Some(decade) = decade(inner) {
+        return Some(PeriodNote {
+            period: Some(decade),
+            cumulative: false,
+            start: open,
+            end: close + 1,
+        });
+    }
+    let found = dates::find_dates(inner, ctx);
+    let (period, rest) = match found
+        .iter()
+        .find_map(|d| Some((d, dated_period(d, &d.raw)?)))
+    {
+        // The period opens the note: `（2013年度比）` is a base year, no period.
+        Some((d, p)) if d.start == 0 => {
+            let rest: String = inner.chars().skip(d.end).collect();
+            (Some(p), rest)
+        }
+        Some(_) => return None,
+        None => match table_year(inner) {
+            Some(p) => (Some(p), String::new()),
+            None => (None, inner.to_string()),
+        },
+    };
+    let tail = note_tail(&rest)?;
+    if period.is_none() && !tail {
+        return None;
+    }
+    // A span of years with nothing after it is a total over them; one with
+    // a word after it says what it is (`平均`).
+    let span = period
+        .as_ref()
+        .is_some_and(|p| matches!((p.fy_start, p.fy_end), (Some(a), Some(b)) if b > a));
+    Some(PeriodNote {
+        period,
+        cumulative: tail || (span && rest.trim().is_empty()),
+        start: open,
+        end: close + 1,
+    })
+}
+
+/// A decade (`2030年代`): its ten years.
+fn decade(text: &str) -> Option<Period> {
+    let year = text.strip_suffix(qualifiers::DECADE)?;
+    if year.len() != 4 || !year.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let y: i32 = year.parse().ok()?;
+    (y % 10 == 0).then(|| Period {
+        fy_start: Some(y),
+        fy_end: Some(y + 9),
+        label: text.to_string(),
+    })
+}
+
+/// What may follow the period inside a note: nothing, or words such as
+/// `平均`, `時点` (`Some(false)`), or a running total, with or without its
+/// length (`累計`, `の5年間累計`: `Some(true)`). `None` for anything else.
+fn note_tail(rest: &str) -> Option<bool> {
+    let rest = rest.trim();
+    let rest = rest.strip_prefix('の').unwrap_or(rest).trim_start();
+    // A stated length: `5年間`, `5か年`.
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    let rest = if digits > 0 {
+        let after = rest.get(digits..).unwrap_or_default();
+        qualifiers::NOTE_LENGTHS
+            .iter()
+            .find_map(|w| after.strip_prefix(w))
+            .unwrap_or(rest)
+    } else {
+        rest
+    };
+    if qualifiers::NOTE_TOTALS.contains(&rest) {
+        Some(true)
+    } else if rest.is_empty() || qualifiers::NOTE_WORDS.contains(&rest) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The period a field holding only a period reads as: `R6年度`,
+/// `R4 (2022)`, `2023～27年 の5年累計`, `2022`.
+pub(super) fn period_of_value(text: &str, ctx: &DateContext) -> Option<Period> {
+    let text = text.trim();
+    dates::find_dates(text, ctx)
+        .iter()
+        .find_map(|d| dated_period(d, &d.raw))
+        .or_else(|| table_year(text))
+        .or_else(|| period_notes(text, ctx).into_iter().find_map(|n| n.period))
+}
+
 pub(super) fn kind_of(unit: Option<&str>) -> MeasureKind {
     match unit {
         Some("%") => MeasureKind::Rate,
@@ -332,6 +523,8 @@ pub fn extract_measures(
                 &mut sections,
                 &mut out,
             ),
+            // A JSON document's pairs are read record by record, below.
+            BlockKind::KeyValue if !sb.pairs.is_empty() => {}
             BlockKind::KeyValue => kv_measures(ctx, dated, i, lines, &mut sections, &mut out),
             BlockKind::ListItem if bullet_key(&sb.content.text).is_some() => {
                 kv_measures(ctx, dated, i, lines, &mut sections, &mut out)
@@ -352,6 +545,7 @@ pub fn extract_measures(
             BlockKind::Unparsed => {}
         }
     }
+    record_measures(ctx, dated, lines, &mut sections, &mut out);
     out.sort_by_key(|m| (m.line, m.col));
     Some(out)
 }

@@ -30,6 +30,13 @@ fn entity_from_section_label() {
     assert_eq!(entity_in("【事業費】 R4～R7"), None);
     assert_eq!(entity_in(" ■ （浜田市） 事業").as_deref(), Some("浜田市"));
     assert_eq!(entity_in("■■ （浜田市） 事業"), None);
+    assert_eq!(entity_in("■北山市").as_deref(), Some("北山市"));
+    assert_eq!(entity_in("◆ 東町").as_deref(), Some("東町"));
+    assert_eq!(entity_in("## 西川村").as_deref(), Some("西川村"));
+    assert_eq!(entity_in("■都市"), None);
+    assert_eq!(entity_in("■市町村"), None);
+    assert_eq!(entity_in("北山市"), None, "no marker");
+    assert_eq!(entity_in("■北山市の取組"), None);
 }
 
 #[test]
