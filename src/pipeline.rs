@@ -142,11 +142,7 @@ pub fn process_within(
         return Err(over());
     }
     let cover = document::read_cover(&seg, &lines);
-    let ctx = DocContext {
-        doc_id: doc_id.clone(),
-        issuer: cover.issuer.clone(),
-        published: cover.published,
-    };
+    let ctx = DocContext::new(doc_id.clone(), &cover, source_path);
     let extracted = extract::extract_within(&ctx, &seg, &lines, budget).ok_or_else(over)?;
     // Nothing to parse is no failure, but it usually means a PDF whose text
     // extraction failed: said in `error` rather than a silent `ok`.

@@ -11,7 +11,9 @@ use crate::extract::numbers::{parse_quantity, Quantity};
 use crate::model::Cell;
 use crate::text::MappedText;
 
-use super::cell_type::{cell_type, could_name_period, header_word, is_bare_year, CellType};
+use super::cell_type::{
+    cell_type, could_name_period, header_word, is_bare_year, is_year_header, CellType,
+};
 use super::lines::RawLines;
 use super::markers::parse_marker;
 use super::SegCell;
@@ -451,11 +453,22 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
             }
         }
     }
+    // A column headed as a year field (`年度`, `予算年度`, `fiscal_year`)
+    // holds years even when they repeat or fall (record-per-row exports
+    // list several records per year, the latest first).
+    let year_field = |c: usize| {
+        rows.iter()
+            .take(header_rows)
+            .rev()
+            .find_map(|r| r.get(c).and_then(Option::as_ref))
+            .is_some_and(|h| is_year_header(&h.content.text))
+    };
     let year_column = |c: usize| {
         years.get(c).is_some_and(|y| {
-            y.len() >= 2
+            !y.is_empty()
                 && Some(&y.len()) == numeric.get(c)
-                && y.windows(2).all(|w| matches!(w, [a, b] if b > a))
+                && ((y.len() >= 2 && y.windows(2).all(|w| matches!(w, [a, b] if b > a)))
+                    || year_field(c))
         })
     };
     let label_cols = (0..width)

@@ -5,6 +5,7 @@
 //! stance, total and no-value words for typing table cells. A new unit,
 //! era or word is one line here.
 
+pub mod english_words;
 pub mod eras;
 pub mod numerals;
 pub mod qualifiers;

@@ -200,6 +200,24 @@ pub(super) fn period_of(d: &FoundDate, label: &str) -> Option<Period> {
     })
 }
 
+/// The fiscal year a text dated by one day names (`（令和6年4月1日現在）`,
+/// `(H28.4.1)`): a count as of that day belongs to the fiscal year that
+/// holds it.
+pub(super) fn point_in_time_fy(found: &[FoundDate]) -> Option<i32> {
+    match found {
+        [only] if only.kind == DateKind::Date && only.problem.is_none() => {
+            let d = only.date_start?;
+            let y = chrono::Datelike::year(&d);
+            Some(if chrono::Datelike::month(&d) < 4 {
+                y - 1
+            } else {
+                y
+            })
+        }
+        _ => None,
+    }
+}
+
 pub(super) fn kind_of(unit: Option<&str>) -> MeasureKind {
     match unit {
         Some("%") => MeasureKind::Rate,
