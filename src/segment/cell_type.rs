@@ -184,6 +184,15 @@ pub(crate) fn header_word(t: &str) -> Option<CellType> {
             .map(|(c, _)| *c)
             .collect();
     }
+    // An era-less year (`30年度`): plans name the years of their own era
+    // without it, and the era comes from the text around the table.
+    if rest.contains("年度") {
+        let stripped = without_era_less_years(&rest);
+        if stripped.len() < rest.len() {
+            period = true;
+            rest = stripped;
+        }
+    }
     if rest.contains("年目") {
         period = true;
         rest = rest
@@ -220,6 +229,37 @@ pub(crate) fn header_word(t: &str) -> Option<CellType> {
         (true, false, true) => Some(CellType::Stance),
         _ => None,
     }
+}
+
+/// `text` without its era-less years: one or two digits right before
+/// `年度` (`30年度`, `５年度`), not part of a longer number.
+fn without_era_less_years(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let digit = |c: &char| c.is_ascii_digit() || ('０'..='９').contains(c);
+    let mut keep = vec![true; chars.len()];
+    for (i, w) in chars.windows(2).enumerate() {
+        if w != ['年', '度'] {
+            continue;
+        }
+        let run = chars
+            .get(..i)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .take_while(|c| digit(c))
+            .count();
+        if (1..=2).contains(&run) {
+            for k in keep.iter_mut().skip(i - run).take(run + 2) {
+                *k = false;
+            }
+        }
+    }
+    chars
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(c, _)| *c)
+        .collect()
 }
 
 /// `千円`, `（人）`, `%`, `単位：千人`: a unit standing alone.
@@ -311,9 +351,14 @@ mod tests {
             "5か年累計",
             "4年間累計",
             "目標値(R5)",
+            "30年度",
+            "５年度",
+            "38年度（見込）",
         ] {
             assert_eq!(cell_type(t), CellType::Period, "{t}");
         }
+        // Near misses: longer numbers before 年度 are no era-less years.
+        assert_ne!(cell_type("120年度"), CellType::Period);
     }
 
     #[test]

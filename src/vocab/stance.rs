@@ -73,6 +73,8 @@ pub const STANDALONE: &[&str] = &[
     "推計",
     "当初予算",
     "補正予算",
+    "要求",
+    "執行",
 ];
 
 /// Kinds of document whose every figure is a budget or a settled result:

@@ -17,6 +17,7 @@ use crate::normalize::NormLine;
 use crate::segment::cell_type;
 use crate::segment::{SegBlock, SegCell};
 use crate::vocab::qualifiers::{NOT_AFTER_RELATIVE, RELATIVE_YEARS};
+use crate::vocab::table_words::FIGURE_NOUNS;
 
 /// `period_in`, `only_period`, `unit_in_label` and `is_cumulative`
 /// remembered per text: a table repeats the same header and label strings
@@ -223,27 +224,53 @@ impl TableFrame {
             });
         let mut header_span: Option<(i32, i32)> = None;
         let mut label_span: Option<(i32, i32)> = None;
-        // The first relative-year column and the first explicit one after it.
-        let mut relative_col: Option<(u32, i32)> = None;
-        let mut first_explicit: Option<(u32, i32)> = None;
+        // Per header row, its periods in order: relative ones with their
+        // offset, explicit ones with their year.
+        let mut sequence: Vec<(u32, Result<i32, i32>)> = Vec::new();
         for c in sb.cells.iter().filter(|c| c.cell.is_header) {
             let text = c.content.text.as_str();
             if names_relative_year(text) {
-                if let (Some(o), None) = (relative_year(text), first_explicit) {
-                    relative_col = Some((c.cell.col, o));
+                if let Some(o) = relative_year(text) {
+                    sequence.push((c.cell.row, Err(o)));
                 }
             } else if let Some(p) = memo.period(text) {
                 widen(&mut header_span, &p);
-                if let (Some(fy), None) = (p.fy_start, first_explicit) {
-                    first_explicit = Some((c.cell.col, fy));
+                if let (Some(fy), true) = (p.fy_start, p.fy_start == p.fy_end) {
+                    sequence.push((c.cell.row, Ok(fy)));
                 }
             }
         }
-        // Consecutive years: `前年度 | 本年度 | 30年度` puts 本年度 one before 30年度.
-        let this_year = match (relative_col, first_explicit) {
-            (Some((h, o)), Some((c, fy))) if c > h => Some(fy - (c - h) as i32 - o),
-            _ => None,
-        };
+        // The periods of a row run a year apart, whatever columns each
+        // spans: `前年度 | 本年度 | 30年度` puts 本年度 one before 30年度.
+        let this_year = sequence.chunk_by(|a, b| a.0 == b.0).find_map(|row| {
+            // The first explicit year after a relative one, and the
+            // relative one nearest before it.
+            let mut last_relative = None;
+            row.iter().enumerate().find_map(|(k, (_, p))| match p {
+                Err(o) => {
+                    last_relative = Some((k, *o));
+                    None
+                }
+                Ok(fy) => {
+                    let (r, o) = last_relative?;
+                    Some(fy - (k - r) as i32 - o)
+                }
+            })
+        });
+        // Once 本年度 is fixed, the relative columns are years of the span too.
+        if let Some(base) = this_year {
+            for c in sb.cells.iter().filter(|c| c.cell.is_header) {
+                if let Some(o) = relative_year(&c.content.text) {
+                    let fy = Some(base + o);
+                    let p = Period {
+                        fy_start: fy,
+                        fy_end: fy,
+                        label: String::new(),
+                    };
+                    widen(&mut header_span, &p);
+                }
+            }
+        }
         let mut figure_cols: FxHashSet<u32> = FxHashSet::default();
         for c in sb.cells.iter().filter(|c| !c.cell.is_header) {
             if let Some(p) = c.label_parts.iter().find_map(|l| memo.period(l)) {
@@ -305,8 +332,15 @@ impl TableFrame {
 
 /// A header that names nothing but a period, stance words included, the
 /// plan's own years too (`前年度`, `本年度(決算見込)`); `前年度からの繰越し`
-/// names more.
+/// names more, and so does a stance word with the noun of a figure
+/// (`執行額`, `執行率`): over rows that share one name it names the figure.
 pub(super) fn names_only_period<'a>(header: &'a str, memo: &mut Memo<'a>) -> bool {
+    let bare = header
+        .trim()
+        .trim_end_matches(|c: char| !c.is_alphanumeric());
+    if FIGURE_NOUNS.iter().any(|n| bare.ends_with(n)) && stance_of(header).is_some() {
+        return false;
+    }
     if memo.only_period(header) {
         return true;
     }
@@ -397,51 +431,53 @@ pub(super) fn cell_quantity(cell: &SegCell, header: &str) -> Option<Quantity> {
     cell.quantity.clone()
 }
 
-/// Per data row, the years its year-field cells hold (`予算年度` = `2023`,
-/// `年度` = `R5`), with their columns: record-per-row exports date each
-/// row in a column of its own.
-pub(super) fn row_years<'a>(
-    cells: &'a [SegCell],
-    memo: &mut Memo<'a>,
-) -> FxHashMap<u32, Vec<(u32, Period)>> {
-    let mut fields: FxHashMap<u32, bool> = FxHashMap::default();
-    let mut out: FxHashMap<u32, Vec<(u32, Period)>> = FxHashMap::default();
-    for cell in cells.iter().filter(|c| !c.cell.is_header) {
-        let field = *fields.entry(cell.cell.col).or_insert_with(|| {
-            cell.header_parts
-                .last()
-                .is_some_and(|h| cell_type::is_year_header(h))
-        });
-        if !field {
-            continue;
-        }
-        if let Some(p) = memo.period(&cell.content.text) {
-            if p.fy_start.is_some() && p.fy_start == p.fy_end {
-                out.entry(cell.cell.row)
-                    .or_default()
-                    .push((cell.cell.col, p));
-            }
-        }
-    }
-    out
+/// The year-field columns of a table (`予算年度`, `年度`, `fiscal_year`)
+/// and, per data row, the year each of its cells there holds (none for
+/// `計`): record-per-row exports date each row in a column of its own.
+#[derive(Default)]
+pub(super) struct RowYears {
+    columns: Vec<u32>,
+    cells: FxHashMap<(u32, u32), Option<Period>>,
 }
 
-/// The year that dates a figure in column `col`: of several year fields
-/// (`事業年度` = the sheet's year, `予算年度` = the figures' year), the
-/// nearest one left of the figure, as exports print a record's key columns
-/// before its figures and the most specific key next to them; else the
-/// nearest one to its right.
-fn nearest_year(years: Option<&Vec<(u32, Period)>>, col: u32) -> Option<Period> {
-    let years = years?;
-    let left = years
-        .iter()
-        .filter(|(c, _)| *c < col)
-        .max_by_key(|(c, _)| *c);
-    let right = years
-        .iter()
-        .filter(|(c, _)| *c > col)
-        .min_by_key(|(c, _)| *c);
-    left.or(right).map(|(_, p)| p.clone())
+impl RowYears {
+    pub(super) fn new<'a>(cells: &'a [SegCell], memo: &mut Memo<'a>) -> Self {
+        let mut fields: FxHashMap<u32, bool> = FxHashMap::default();
+        let mut out = RowYears::default();
+        for cell in cells.iter().filter(|c| !c.cell.is_header) {
+            let col = cell.cell.col;
+            let field = *fields.entry(col).or_insert_with(|| {
+                cell.header_parts
+                    .last()
+                    .is_some_and(|h| cell_type::is_year_header(h))
+            });
+            if !field {
+                continue;
+            }
+            if !out.columns.contains(&col) {
+                out.columns.push(col);
+            }
+            let year = memo
+                .period(&cell.content.text)
+                .filter(|p| p.fy_start.is_some() && p.fy_start == p.fy_end);
+            out.cells.insert((cell.cell.row, col), year);
+        }
+        out
+    }
+
+    /// The year that dates a figure at `row`, `col`. Of several year fields
+    /// (`事業年度` = the sheet's year, `予算年度` = the figures' year) the
+    /// nearest one left of the figure dates it, as exports print a record's
+    /// key columns before its figures and the most specific key next to
+    /// them; else the nearest one to its right. Where that field holds no
+    /// year (`計`, or a year carried down from the row above), a farther
+    /// field does not stand in for it.
+    pub(super) fn dating(&self, row: u32, col: u32) -> Option<Period> {
+        let left = self.columns.iter().filter(|c| **c < col).max();
+        let right = self.columns.iter().filter(|c| **c > col).min();
+        let field = left.or(right)?;
+        self.cells.get(&(row, *field)).cloned().flatten()
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -469,7 +505,7 @@ pub(super) fn table_measures<'a>(
     let mut text_above: FxHashMap<u32, &SegCell> = FxHashMap::default();
     let mut column_kinds: FxHashMap<u32, (bool, bool)> = FxHashMap::default();
     let one_row_name = one_row_name(&sb.cells, &mut memo);
-    let row_years = row_years(&sb.cells, &mut memo);
+    let row_years = RowYears::new(&sb.cells, &mut memo);
     let mut column_names: FxHashMap<u32, Option<String>> = FxHashMap::default();
     for cell in sb.cells.iter().filter(|c| !c.cell.is_header) {
         let above = text_above.get(&cell.cell.col).copied();
@@ -511,7 +547,7 @@ pub(super) fn table_measures<'a>(
             memo.cumulative(header) || cell.header_parts.iter().any(|h| memo.cumulative(h));
         let label_cum = cell.label_parts.iter().any(|l| memo.cumulative(l));
         let cumulative_word = header_cum || label_cum;
-        let row_period = nearest_year(row_years.get(&cell.cell.row), cell.cell.col);
+        let row_period = row_years.dating(cell.cell.row, cell.cell.col);
         // Where the period comes from, and whether that same text is a
         // total (`令和5年度までの累計`), which then runs from the first year.
         let col_period = cell
