@@ -427,3 +427,29 @@ fn a_projection_heading_makes_its_results_projections() {
     assert_eq!(of(&got, "810"), (Stance::Planned, Some(2040), Some(2040)));
     assert_eq!(of(&got, "97"), (Stance::Achieved, Some(2021), Some(2021)));
 }
+
+#[test]
+fn every_figure_of_a_short_phrase_under_a_stance_column_is_read() {
+    let text = "| 指標 | 現状値(2014年度) | 目標値(2019年度) |\n|---|---|---|\n\
+                | 体験者数 | 7人(延べ120日) | 年10人(延べ200日) |\n\
+                | 派遣数 | 2人 | 年2人(5年間で10人) |\n\
+                | 就業者数 | - | 5年間で4人 |\n";
+    let got = read_back("kpi.md", text);
+    assert_eq!(of(&got, "7人"), (Stance::Achieved, Some(2014), Some(2014)));
+    assert_eq!(
+        of(&got, "120日"),
+        (Stance::Achieved, Some(2014), Some(2014))
+    );
+    assert_eq!(of(&got, "200日"), (Stance::Planned, Some(2019), Some(2019)));
+    // A figure after a span of years totals those years up to the column's.
+    let tens: Vec<_> = got.iter().filter(|m| m.0 == "10人").collect();
+    assert_eq!(tens.len(), 2, "{got:?}");
+    assert!(tens.contains(&&("10人".to_string(), Stance::Planned, Some(2019), Some(2019))));
+    assert!(tens.contains(&&("10人".to_string(), Stance::Planned, Some(2015), Some(2019))));
+    assert_eq!(of(&got, "4人"), (Stance::Planned, Some(2015), Some(2019)));
+    // Near miss: a long sentence in a cell is prose, not the column's figures.
+    let text = "| 指標 | 目標値(2019年度) |\n|---|---|\n\
+                | 概要 | 毎年3回の講座と2回の視察を行い、延べ40人の参加を得て1冊の報告書にまとめる |\n";
+    let got = read_back("kpi.md", text);
+    assert!(got.iter().all(|m| m.1 == Stance::Stated), "{got:?}");
+}
