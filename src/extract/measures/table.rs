@@ -276,7 +276,10 @@ impl TableFrame {
             if let Some(p) = c.label_parts.iter().find_map(|l| memo.period(l)) {
                 widen(&mut label_span, &p);
             }
-            if c.quantity.is_some() {
+            // Figures: digits in a column right of the row labels. A label
+            // column holds digits too (`1 市税`), and names what its rows are.
+            let label_col = (c.cell.col as usize) < c.label_parts.len();
+            if !label_col && c.content.text.chars().any(|ch| ch.is_ascii_digit()) {
                 figure_cols.insert(c.cell.col);
             }
         }
