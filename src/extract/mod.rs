@@ -7,9 +7,9 @@ pub mod keywords;
 pub mod measures;
 pub mod numbers;
 
+use crate::budget::Budget;
 use crate::model::{DateKind, DateMention, Measure, Pos};
 use crate::normalize::NormLine;
-use crate::pipeline::Budget;
 use crate::segment::SegBlock;
 use crate::text::MappedText;
 

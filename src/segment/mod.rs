@@ -16,10 +16,10 @@ mod tests;
 
 use std::rc::Rc;
 
+use crate::budget::Budget;
 use crate::extract::numbers::Quantity;
 use crate::model::{Block, BlockKind, Cell};
 use crate::normalize::NormLine;
-use crate::pipeline::Budget;
 use crate::text::MappedText;
 
 /// A block and the normalized text it holds, with positions.

@@ -16,9 +16,9 @@ use rustc_hash::FxHashMap;
 use super::dates::{self, DateContext, FoundDate};
 use super::numbers;
 use super::{date_row, heading_fiscal_year, DocContext};
+use crate::budget::Budget;
 use crate::model::{BlockKind, DateKind, DateMention, Measure, MeasureKind};
 use crate::normalize::NormLine;
-use crate::pipeline::Budget;
 use crate::segment::cell_type;
 use crate::segment::SegBlock;
 

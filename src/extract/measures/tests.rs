@@ -254,8 +254,8 @@ fn read_back(name: &str, text: &str) -> Vec<(String, Stance, Option<i32>, Option
         .collect()
 }
 
-fn of<'a>(
-    got: &'a [(String, Stance, Option<i32>, Option<i32>)],
+fn of(
+    got: &[(String, Stance, Option<i32>, Option<i32>)],
     raw: &str,
 ) -> (Stance, Option<i32>, Option<i32>) {
     let found = got.iter().find(|m| m.0 == raw);
@@ -452,4 +452,19 @@ fn every_figure_of_a_short_phrase_under_a_stance_column_is_read() {
                 | 概要 | 毎年3回の講座と2回の視察を行い、延べ40人の参加を得て1冊の報告書にまとめる |\n";
     let got = read_back("kpi.md", text);
     assert!(got.iter().all(|m| m.1 == Stance::Stated), "{got:?}");
+}
+
+#[test]
+fn a_year_range_heading_a_column_dates_its_figures_as_a_span() {
+    let text = "| 指標 | R2～R4 | 令和5年 | 令和6年 |\n|---|---|---|---|\n\
+                | 相談件数 | 1,230件 | 450件 | 470件 |\n";
+    let got = read_back("r.md", text);
+    assert_eq!(
+        (of(&got, "1,230件").1, of(&got, "1,230件").2),
+        (Some(2020), Some(2022))
+    );
+    assert_eq!(
+        (of(&got, "450件").1, of(&got, "450件").2),
+        (Some(2023), Some(2023))
+    );
 }
