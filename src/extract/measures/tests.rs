@@ -3,7 +3,7 @@ use super::prose::*;
 use super::section::*;
 use super::table::*;
 use super::*;
-use crate::model::MeasureSource;
+use crate::model::{MeasureSource, Stance};
 
 #[test]
 fn spans_answer_overlap_like_a_scan() {
@@ -262,8 +262,6 @@ fn of(
     let (_, s, a, b) = found.unwrap_or_else(|| panic!("{raw} not read: {got:?}"));
     (*s, *a, *b)
 }
-
-use crate::model::Stance;
 
 #[test]
 fn a_period_column_dates_each_record_and_the_nearest_one_wins() {
