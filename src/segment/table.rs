@@ -778,4 +778,19 @@ mod tests {
         }
         assert_eq!(f[1].pos_at(0).col, 14);
     }
+
+    #[test]
+    fn a_year_field_of_repeated_bare_years_labels_the_rows() {
+        let g = grid_from("年度\t指標\t目標\t実績\n2022\t来場者数\t300\t280\n2022\t登録者数\t120\t118\n2023\t来場者数\t320\t301");
+        let (cells, _) = grid_to_cells("d", 1, g);
+        assert_eq!(*at(&cells, 3, 3).label_parts, ["2023", "来場者数"]);
+        let mut g = grid_from("年度\t指標\t目標\t実績\n2022\t来場者数\t300\t280\n2022\t登録者数\t120\t118\n2023\t来場者数\t320\t301");
+        g.header_rows = Some(1);
+        let (cells, _) = grid_to_cells("d", 1, g);
+        assert_eq!(*at(&cells, 3, 3).label_parts, ["2023", "来場者数"]);
+        // Near miss: the same figures under another header are figures.
+        let g = grid_from("件数\t指標\t目標\t実績\n2022\t来場者数\t300\t280\n2022\t登録者数\t120\t118\n2023\t来場者数\t320\t301");
+        let (cells, _) = grid_to_cells("d", 1, g);
+        assert!(at(&cells, 3, 3).label_parts.is_empty());
+    }
 }

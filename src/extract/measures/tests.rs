@@ -291,6 +291,12 @@ fn a_year_field_column_that_repeats_its_years_labels_the_rows() {
         "年度,指標,目標,実績\nR4,来場者数,300,280\nR4,登録者数,120,118\nR5,来場者数,320,301\n",
     );
     assert_eq!(of(&got, "301"), (Stance::Achieved, Some(2023), Some(2023)));
+    // Bare years that repeat: still a year field, not a column of figures.
+    let got = read_back(
+        "records.csv",
+        "年度,指標,目標,実績\n2022,来場者数,300,280\n2022,登録者数,120,118\n2023,来場者数,320,301\n",
+    );
+    assert_eq!(of(&got, "301"), (Stance::Achieved, Some(2023), Some(2023)));
     assert_eq!(of(&got, "118"), (Stance::Achieved, Some(2022), Some(2022)));
     let out = crate::pipeline::process(
         "records.csv",
