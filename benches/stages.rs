@@ -86,11 +86,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .ok_or("segmenting ran out of time")?;
             let t = timed(2, t);
             let cover = document::read_cover(&seg, &lines);
-            let ctx = DocContext {
-                doc_id,
-                issuer: cover.issuer,
-                published: cover.published,
-            };
+            let ctx = DocContext::new(doc_id, &cover, &d.file);
             let extracted = extract::extract(&ctx, &seg, &lines);
             timed(3, t);
             let blocks: Vec<_> = seg.iter().map(|b| b.block.clone()).collect();

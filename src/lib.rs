@@ -2,6 +2,7 @@
 //! consistency findings out. Each module is one pipeline stage:
 //! decode → normalize → segment → extract → check → write.
 
+pub mod budget;
 pub mod cache;
 pub mod check;
 pub mod decode;

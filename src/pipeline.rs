@@ -1,8 +1,7 @@
 //! One document through every stage: decode → normalize → segment → extract.
 //! Checks run afterwards over all documents' rows (see `run`).
 
-use std::time::{Duration, Instant};
-
+pub use crate::budget::Budget;
 use crate::decode;
 use crate::extract::{self, document, DocContext};
 use crate::model::{Block, DocOutput, Document, Status};
@@ -27,40 +26,6 @@ impl Layout {
         } else {
             Layout::Text
         }
-    }
-}
-
-/// How long one document may take. Stages look at it between steps (every
-/// line or block), so one pathological file fails alone instead of
-/// stalling the night; making each stage linear is the first defence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Budget {
-    limit: Option<Duration>,
-    deadline: Option<Instant>,
-}
-
-impl Budget {
-    pub fn unlimited() -> Budget {
-        Budget {
-            limit: None,
-            deadline: None,
-        }
-    }
-
-    /// `limit` from now on.
-    pub fn starting_now(limit: Duration) -> Budget {
-        Budget {
-            limit: Some(limit),
-            deadline: Instant::now().checked_add(limit),
-        }
-    }
-
-    pub fn exceeded(&self) -> bool {
-        self.deadline.is_some_and(|d| Instant::now() >= d)
-    }
-
-    pub fn limit(&self) -> Option<Duration> {
-        self.limit
     }
 }
 
@@ -142,11 +107,7 @@ pub fn process_within(
         return Err(over());
     }
     let cover = document::read_cover(&seg, &lines);
-    let ctx = DocContext {
-        doc_id: doc_id.clone(),
-        issuer: cover.issuer.clone(),
-        published: cover.published,
-    };
+    let ctx = DocContext::new(doc_id.clone(), &cover, source_path);
     let extracted = extract::extract_within(&ctx, &seg, &lines, budget).ok_or_else(over)?;
     // Nothing to parse is no failure, but it usually means a PDF whose text
     // extraction failed: said in `error` rather than a silent `ok`.
@@ -200,6 +161,7 @@ pub fn process_within(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     const TEXT: &str = "（１）令和3年度の参加者\n目標値 1,200人\n";
 

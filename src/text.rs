@@ -119,6 +119,22 @@ pub fn ascii_digits(s: &str) -> String {
         .collect()
 }
 
+/// `text` ends with the Latin word `word` (any case), not inside a longer
+/// word: `kan_code` and `pdf page` do, `barcode` and `casino` do not.
+pub fn ends_with_latin_word(text: &str, word: &str) -> bool {
+    let Some(start) = text.len().checked_sub(word.len()) else {
+        return false;
+    };
+    let Some(tail) = text.get(start..) else {
+        return false;
+    };
+    tail.eq_ignore_ascii_case(word)
+        && !text
+            .get(..start)
+            .and_then(|head| head.chars().next_back())
+            .is_some_and(|c| c.is_ascii_alphabetic())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

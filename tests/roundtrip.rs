@@ -23,13 +23,22 @@ enum Orient {
     YearGroups,
     /// Stances spanning year sub-columns, indicators as rows.
     StanceGroups,
+    /// One record per year and indicator, its year in a `年度` column
+    /// (record-per-row exports), stances as columns.
+    Records,
+    /// Records keyed as review sheets print them: a sheet kind, the sheet's
+    /// own year (`事業年度`) first, then the figures' year (`予算年度`) next
+    /// to the figures, which it dates.
+    RecordsKeyed,
 }
 
-const ORIENTS: [Orient; 4] = [
+const ORIENTS: [Orient; 6] = [
     Orient::YearCols,
     Orient::YearRows,
     Orient::YearGroups,
     Orient::StanceGroups,
+    Orient::Records,
+    Orient::RecordsKeyed,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,9 +52,16 @@ enum Notation {
     Fy,
     Bare,
     Nth,
+    /// `前年度 | 本年度 | 令和6年度`: years relative to the plan's, fixed by
+    /// the explicit column after them.
+    Relative,
+    /// `5年度 | 6年度 | 7年度`: the era is the one the document last named.
+    EraLess,
+    /// `29年度 | 30年度 | 31年度` under a 平成 context.
+    EraLessHeisei,
 }
 
-const NOTATIONS: [Notation; 9] = [
+const NOTATIONS: [Notation; 12] = [
     Notation::Nendo,
     Notation::R,
     Notation::Reiwa,
@@ -55,6 +71,9 @@ const NOTATIONS: [Notation; 9] = [
     Notation::Fy,
     Notation::Bare,
     Notation::Nth,
+    Notation::Relative,
+    Notation::EraLess,
+    Notation::EraLessHeisei,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,9 +124,26 @@ const SCALES: [(&str, f64, &str, [&str; 2]); 5] = [
     ("人", 10_000.0, "万人", ["利用者数", "宿泊者数"]),
 ];
 
-const PLANNED: [&str; 5] = ["目標", "目標値", "計画", "計画値", "見込"];
-const ACHIEVED: [&str; 5] = ["実績", "実績値", "決算", "現状値", "基準値"];
-const RATES: [&str; 3] = ["達成率", "進捗率", "達成度"];
+/// Stance words, budget stages among them (`予算額`, `要求額`, `執行額`).
+const PLANNED: [&str; 7] = [
+    "目標",
+    "目標値",
+    "計画",
+    "計画値",
+    "見込",
+    "予算額",
+    "要求額",
+];
+const ACHIEVED: [&str; 7] = [
+    "実績",
+    "実績値",
+    "決算",
+    "現状値",
+    "基準値",
+    "決算額",
+    "執行額",
+];
+const RATES: [&str; 4] = ["達成率", "進捗率", "達成度", "執行率"];
 
 #[derive(Debug, Clone, Copy)]
 struct Dims {
@@ -148,11 +184,27 @@ impl Dims {
 
     /// Combinations that no document prints.
     fn valid(&self) -> bool {
+        let records = matches!(self.orient, Orient::Records | Orient::RecordsKeyed);
+        let era_less = matches!(self.notation, Notation::EraLess | Notation::EraLessHeisei);
         match (self.orient, self.notation) {
             // A bare year needs a year header above or beside it.
             (Orient::StanceGroups, Notation::Bare) => return false,
-            (Orient::YearRows, Notation::Bare) if self.empty_corner => return false,
+            (Orient::YearRows | Orient::Records, Notation::Bare) if self.empty_corner => {
+                return false
+            }
+            // Relative years head columns of a plan's tables; rows and
+            // records name their years outright.
+            (Orient::YearRows, Notation::Relative) => return false,
+            (_, Notation::Relative) if records => return false,
             _ => {}
+        }
+        // A CSV file is one table: no line before it gives the era.
+        if era_less && self.sep == Sep::Csv {
+            return false;
+        }
+        // Two year fields and a total row: no export prints one.
+        if self.orient == Orient::RecordsKeyed && self.totals != Totals::None {
+            return false;
         }
         // A 単位 column states one unit per row: years as rows have none.
         !(self.orient == Orient::YearRows && self.unit_at == UnitAt::Column)
@@ -211,6 +263,22 @@ fn year_label(n: Notation, fy: i32, step: usize) -> String {
         Notation::Fy => format!("FY{fy}"),
         Notation::Bare => fy.to_string(),
         Notation::Nth => format!("{}年目（{fy}年度）", step + 1),
+        Notation::Relative => match step {
+            0 => "前年度".to_string(),
+            1 => "本年度".to_string(),
+            _ => format!("令和{reiwa}年度"),
+        },
+        Notation::EraLess => format!("{reiwa}年度"),
+        Notation::EraLessHeisei => format!("{heisei}年度"),
+    }
+}
+
+/// A line before the table naming the era its era-less years belong to.
+fn era_context(n: Notation, fy: i32) -> Option<String> {
+    match n {
+        Notation::EraLess => Some(format!("令和{}年3月策定", fy - 2018)),
+        Notation::EraLessHeisei => Some(format!("平成{}年3月策定", fy - 1988)),
+        _ => None,
     }
 }
 
@@ -249,6 +317,10 @@ fn render(d: &Dims, seed: u64, plant: bool) -> Rendering {
     let heisei = matches!(d.notation, Notation::H | Notation::Heisei);
     let y0 = if heisei {
         2015 + (seed % 2) as i32
+    } else if d.notation == Notation::EraLessHeisei {
+        // Up to 平成31年度: years past the era's end are read alike, but
+        // `era_vs_western` warns of them (a year that never existed).
+        2016 + (seed % 2) as i32
     } else {
         2021 + (seed % 3) as i32
     };
@@ -503,6 +575,59 @@ fn render(d: &Dims, seed: u64, plant: bool) -> Rendering {
                 rows.push(row);
             }
         }
+        Orient::Records | Orient::RecordsKeyed => {
+            let keyed = d.orient == Orient::RecordsKeyed;
+            // The sheet's own year: the last year of the figures, printed bare.
+            let sheet_year = years[YEARS - 1].to_string();
+            let mut h = vec![];
+            if keyed {
+                h.push("シート種別".to_string());
+                h.push("事業年度".to_string());
+                h.push(corner("指標"));
+                h.push("予算年度".to_string());
+            } else {
+                h.push(corner("年度"));
+                h.push("指標".to_string());
+            }
+            if unit_col {
+                h.push("単位".into());
+            }
+            h.push(p_word.to_string());
+            h.push(a_word.to_string());
+            h.push(r_head.clone());
+            rows.push(h);
+            header_rows = 1;
+            let figs: Vec<_> = (0..2).map(figures).collect();
+            let n = YEARS + usize::from(has_total);
+            for k in 0..n {
+                for (i, (t, r, p)) in figs.iter().enumerate() {
+                    let year = ylabels.get(k).cloned().unwrap_or(total_label.clone());
+                    // Carried down: the year printed on its first record only.
+                    let year = if i > 0 && d.carry && !keyed {
+                        String::new()
+                    } else {
+                        year
+                    };
+                    let mut row = vec![];
+                    if keyed {
+                        row.push("レビューシート".to_string());
+                        row.push(sheet_year.clone());
+                        row.push(ind_label(i));
+                        row.push(year);
+                    } else {
+                        row.push(year);
+                        row.push(ind_label(i));
+                    }
+                    if unit_col {
+                        row.push(scaled.to_string());
+                    }
+                    row.push(t[k].clone());
+                    row.push(r[k].clone());
+                    row.push(p[k].clone());
+                    rows.push(row);
+                }
+            }
+        }
         Orient::YearGroups | Orient::StanceGroups => {
             let mut lead = vec![corner("施策"), "指標".to_string()];
             if unit_col {
@@ -569,7 +694,7 @@ fn render(d: &Dims, seed: u64, plant: bool) -> Rendering {
         }
     }
     let theme = format!("■ {}の推移", inds[0]);
-    let mut above = vec![];
+    let mut above: Vec<String> = era_context(d.notation, y0).into_iter().collect();
     match d.unit_at {
         UnitAt::Caption => above.push(format!("{theme}（単位：{scaled}）")),
         UnitAt::Line => {

@@ -16,6 +16,9 @@ pub struct Cover {
     pub title: Option<String>,
     pub issuer: Option<String>,
     pub published: Option<NaiveDate>,
+    /// The one fiscal year a cover line up to the title names
+    /// (`令和８年度` over `一般会計予算書`): the year the document is for.
+    pub fiscal_year: Option<i32>,
 }
 
 /// Words an issuing body's name ends with.
@@ -84,6 +87,14 @@ pub fn read_cover(blocks: &[SegBlock], lines: &[NormLine]) -> Cover {
                 })
                 .find_map(|d| d.date_start);
         }
+        // Lines after the title date its parts, not the document.
+        if cover.title.is_none() && cover.fiscal_year.is_none() {
+            if let [only] = found.as_slice() {
+                if only.kind == DateKind::FiscalYear && only.problem.is_none() {
+                    cover.fiscal_year = only.fy_start;
+                }
+            }
+        }
         let only_date = found.len() == 1
             && found
                 .first()
@@ -112,5 +123,25 @@ mod tests {
         assert!(looks_like_issuer("由利本荘市"));
         assert!(!looks_like_issuer("人財育成に係る取組について"));
         assert!(!looks_like_issuer("市民と共に歩む職員を育成します。"));
+    }
+
+    fn cover_of(text: &str) -> Cover {
+        let lines = crate::normalize::normalize_text(text);
+        let blocks = crate::segment::segment_text("d", &lines);
+        read_cover(&blocks, &lines)
+    }
+
+    #[test]
+    fn the_fiscal_year_over_or_in_the_title_dates_the_document() {
+        let c = cover_of("令和７年度\n\n観光振興予算書\n\n令和７年２月１日\n");
+        assert_eq!(c.title.as_deref(), Some("観光振興予算書"));
+        assert_eq!(c.fiscal_year, Some(2025));
+        let c = cover_of("# 令和5年度 北見市交通計画\n\n本文です。\n");
+        assert_eq!(c.fiscal_year, Some(2023));
+        // A year after the title dates a part; a range is a plan period.
+        let c = cover_of("# 北見市交通計画\n\n令和5年度の取組\n");
+        assert_eq!(c.fiscal_year, None);
+        let c = cover_of("# 令和5年度～令和9年度 北見市交通計画\n");
+        assert_eq!(c.fiscal_year, None);
     }
 }

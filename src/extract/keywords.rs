@@ -55,52 +55,7 @@ pub fn is_code_header(text: &str) -> bool {
             .any(|w| t.ends_with(w))
         || ["id", "code", "no", "page", "seq", "sequence"]
             .iter()
-            .any(|w| ends_with_latin_word(t, w))
-}
-
-/// `text` ends with the Latin word `word` (any case), not inside a longer
-/// word: `kan_code` and `pdf page` do, `barcode` and `casino` do not.
-fn ends_with_latin_word(text: &str, word: &str) -> bool {
-    let Some(start) = text.len().checked_sub(word.len()) else {
-        return false;
-    };
-    let Some(tail) = text.get(start..) else {
-        return false;
-    };
-    tail.eq_ignore_ascii_case(word)
-        && !text
-            .get(..start)
-            .and_then(|head| head.chars().next_back())
-            .is_some_and(|c| c.is_ascii_alphabetic())
-}
-
-/// A column naming the year each row belongs to (`事業年度`, `予算年度`,
-/// `年度`, `fiscal_year`), as record-per-row exports print it beside the
-/// figures: its `2024` is a year, not a count. A header that is itself a
-/// year or a year relative to the plan's (`令和5年度`, `元年度`, `前年度`,
-/// `最終年度`, `単年度`) heads the figures of that year instead.
-pub fn is_year_header(text: &str) -> bool {
-    let t = text.trim();
-    if t.chars().any(|c| c.is_ascii_digit()) {
-        return false;
-    }
-    let head = ["年度", "年次", "暦年", "西暦"]
-        .iter()
-        .find_map(|w| t.strip_suffix(w))
-        .or_else(|| (t == "年").then_some(""))
-        .or_else(|| {
-            ["year", "fy"]
-                .iter()
-                .find(|w| ends_with_latin_word(t, w))
-                .and_then(|w| t.get(..t.len() - w.len()))
-        });
-    let Some(head) = head else {
-        return false;
-    };
-    !head
-        .chars()
-        .next_back()
-        .is_some_and(|c| "前本昨今翌当同各全初終次来毎単数元〇一二三四五六七八九十百".contains(c))
+            .any(|w| crate::text::ends_with_latin_word(t, w))
 }
 
 /// The unit an indicator's name implies when the figure prints none.
@@ -191,35 +146,6 @@ mod tests {
         // Near misses: counts of codes, and Latin words that only end alike.
         for h in ["ID数", "番号数", "barcode", "casino", "pages", "金額"] {
             assert!(!is_code_header(h), "{h}");
-        }
-    }
-
-    #[test]
-    fn year_field_columns() {
-        for h in [
-            "事業年度",
-            "予算年度",
-            "年度",
-            "年",
-            "fiscal_year",
-            "Year",
-            "西暦",
-        ] {
-            assert!(is_year_header(h), "{h}");
-        }
-        // Near misses: headers naming the year their figures belong to.
-        for h in [
-            "令和5年度",
-            "2024年",
-            "令和元年度",
-            "前年度",
-            "本年度",
-            "最終年度",
-            "単年度",
-            "青年",
-            "yearly",
-        ] {
-            assert!(!is_year_header(h), "{h}");
         }
     }
 

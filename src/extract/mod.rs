@@ -7,9 +7,9 @@ pub mod keywords;
 pub mod measures;
 pub mod numbers;
 
+use crate::budget::Budget;
 use crate::model::{DateKind, DateMention, Measure, Pos};
 use crate::normalize::NormLine;
-use crate::pipeline::Budget;
 use crate::segment::SegBlock;
 use crate::text::MappedText;
 
@@ -28,6 +28,36 @@ pub struct DocContext {
     pub doc_id: String,
     pub issuer: Option<String>,
     pub published: Option<chrono::NaiveDate>,
+    /// The fiscal year the cover names: the year of a table figure that
+    /// names none, and the `本年度` of a table that fixes no other.
+    pub fiscal_year: Option<i32>,
+    /// The stance the kind of document gives a figure that names none
+    /// (a budget book's figures are budgets): the last source read.
+    pub stance: Option<crate::model::Stance>,
+}
+
+impl DocContext {
+    /// The context of a document from its cover and its file name; the
+    /// file name names the kind of a file without a cover (a CSV export
+    /// of a budget book).
+    pub fn new(doc_id: String, cover: &document::Cover, source_path: &str) -> Self {
+        let stem = std::path::Path::new(source_path)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        let stance = cover
+            .title
+            .as_deref()
+            .and_then(crate::vocab::stance::document_stance)
+            .or_else(|| crate::vocab::stance::document_stance(stem));
+        DocContext {
+            doc_id,
+            issuer: cover.issuer.clone(),
+            published: cover.published,
+            fiscal_year: cover.fiscal_year,
+            stance,
+        }
+    }
 }
 
 /// Exact source text of chars `start..end` of `content`, read back from the

@@ -184,6 +184,15 @@ pub(crate) fn header_word(t: &str) -> Option<CellType> {
             .map(|(c, _)| *c)
             .collect();
     }
+    // An era-less year (`30年度`): plans name the years of their own era
+    // without it, and the era comes from the text around the table.
+    if rest.contains("年度") {
+        let stripped = without_era_less_years(&rest);
+        if stripped.len() < rest.len() {
+            period = true;
+            rest = stripped;
+        }
+    }
     if rest.contains("年目") {
         period = true;
         rest = rest
@@ -220,6 +229,37 @@ pub(crate) fn header_word(t: &str) -> Option<CellType> {
         (true, false, true) => Some(CellType::Stance),
         _ => None,
     }
+}
+
+/// `text` without its era-less years: one or two digits right before
+/// `年度` (`30年度`, `５年度`), not part of a longer number.
+fn without_era_less_years(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let digit = |c: &char| c.is_ascii_digit() || ('０'..='９').contains(c);
+    let mut keep = vec![true; chars.len()];
+    for (i, w) in chars.windows(2).enumerate() {
+        if w != ['年', '度'] {
+            continue;
+        }
+        let run = chars
+            .get(..i)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .take_while(|c| digit(c))
+            .count();
+        if (1..=2).contains(&run) {
+            for k in keep.iter_mut().skip(i - run).take(run + 2) {
+                *k = false;
+            }
+        }
+    }
+    chars
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(c, _)| *c)
+        .collect()
 }
 
 /// `千円`, `（人）`, `%`, `単位：千人`: a unit standing alone.
@@ -260,6 +300,35 @@ pub(crate) fn unit_of(t: &str) -> Option<(String, f64)> {
     }
 }
 
+/// A column naming the year each row belongs to (`事業年度`, `予算年度`,
+/// `年度`, `fiscal_year`), as record-per-row exports print it beside the
+/// figures: its `2024` is a year, not a count. A header that is itself a
+/// year or a year relative to the plan's (`令和5年度`, `元年度`, `前年度`,
+/// `最終年度`, `単年度`) heads the figures of that year instead.
+pub(crate) fn is_year_header(text: &str) -> bool {
+    let t = text.trim();
+    if t.chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let head = ["年度", "年次", "暦年", "西暦"]
+        .iter()
+        .find_map(|w| t.strip_suffix(w))
+        .or_else(|| (t == "年").then_some(""))
+        .or_else(|| {
+            ["year", "fy"]
+                .iter()
+                .find(|w| crate::text::ends_with_latin_word(t, w))
+                .and_then(|w| t.get(..t.len() - w.len()))
+        });
+    let Some(head) = head else {
+        return false;
+    };
+    !head
+        .chars()
+        .next_back()
+        .is_some_and(|c| "前本昨今翌当同各全初終次来毎単数元〇一二三四五六七八九十百".contains(c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,9 +351,14 @@ mod tests {
             "5か年累計",
             "4年間累計",
             "目標値(R5)",
+            "30年度",
+            "５年度",
+            "38年度（見込）",
         ] {
             assert_eq!(cell_type(t), CellType::Period, "{t}");
         }
+        // Near misses: longer numbers before 年度 are no era-less years.
+        assert_ne!(cell_type("120年度"), CellType::Period);
     }
 
     #[test]
@@ -367,5 +441,34 @@ mod tests {
         assert_eq!(fy_label("ＦＹ２０２４"), Some(2024));
         assert_eq!(fy_label("FY24"), None);
         assert_eq!(fy_label("2024"), None);
+    }
+
+    #[test]
+    fn year_field_columns() {
+        for h in [
+            "事業年度",
+            "予算年度",
+            "年度",
+            "年",
+            "fiscal_year",
+            "Year",
+            "西暦",
+        ] {
+            assert!(is_year_header(h), "{h}");
+        }
+        // Near misses: headers naming the year their figures belong to.
+        for h in [
+            "令和5年度",
+            "2024年",
+            "令和元年度",
+            "前年度",
+            "本年度",
+            "最終年度",
+            "単年度",
+            "青年",
+            "yearly",
+        ] {
+            assert!(!is_year_header(h), "{h}");
+        }
     }
 }

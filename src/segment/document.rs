@@ -2,10 +2,10 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::budget::Budget;
 use crate::extract::numbers::parse_quantity;
 use crate::model::{Block, BlockKind};
 use crate::normalize::NormLine;
-use crate::pipeline::Budget;
 use crate::text::MappedText;
 
 use super::aligned::{aligned_rows, aligned_run};

@@ -17,10 +17,10 @@ mod tests;
 
 use std::rc::Rc;
 
+use crate::budget::Budget;
 use crate::extract::numbers::Quantity;
 use crate::model::{Block, BlockKind, Cell};
 use crate::normalize::NormLine;
-use crate::pipeline::Budget;
 use crate::text::MappedText;
 
 pub use json_pairs::{JsonPair, JsonScalar, JsonScope};

@@ -11,7 +11,9 @@ use crate::extract::numbers::{parse_quantity, Quantity};
 use crate::model::Cell;
 use crate::text::MappedText;
 
-use super::cell_type::{cell_type, could_name_period, header_word, is_bare_year, CellType};
+use super::cell_type::{
+    cell_type, could_name_period, header_word, is_bare_year, is_year_header, CellType,
+};
 use super::lines::RawLines;
 use super::markers::parse_marker;
 use super::SegCell;
@@ -451,11 +453,22 @@ pub(crate) fn grid_to_cells(doc_id: &str, table_id: u32, grid: Grid) -> (Vec<Seg
             }
         }
     }
+    // A column headed as a year field (`年度`, `予算年度`, `fiscal_year`)
+    // holds years even when they repeat or fall (record-per-row exports
+    // list several records per year, the latest first).
+    let year_field = |c: usize| {
+        rows.iter()
+            .take(header_rows)
+            .rev()
+            .find_map(|r| r.get(c).and_then(Option::as_ref))
+            .is_some_and(|h| is_year_header(&h.content.text))
+    };
     let year_column = |c: usize| {
         years.get(c).is_some_and(|y| {
-            y.len() >= 2
+            !y.is_empty()
                 && Some(&y.len()) == numeric.get(c)
-                && y.windows(2).all(|w| matches!(w, [a, b] if b > a))
+                && ((y.len() >= 2 && y.windows(2).all(|w| matches!(w, [a, b] if b > a)))
+                    || year_field(c))
         })
     };
     let label_cols = (0..width)
@@ -764,5 +777,20 @@ mod tests {
             assert_eq!(space_field_texts(odd), texts, "{odd:?}");
         }
         assert_eq!(f[1].pos_at(0).col, 14);
+    }
+
+    #[test]
+    fn a_year_field_of_repeated_bare_years_labels_the_rows() {
+        let g = grid_from("年度\t指標\t目標\t実績\n2022\t来場者数\t300\t280\n2022\t登録者数\t120\t118\n2023\t来場者数\t320\t301");
+        let (cells, _) = grid_to_cells("d", 1, g);
+        assert_eq!(*at(&cells, 3, 3).label_parts, ["2023", "来場者数"]);
+        let mut g = grid_from("年度\t指標\t目標\t実績\n2022\t来場者数\t300\t280\n2022\t登録者数\t120\t118\n2023\t来場者数\t320\t301");
+        g.header_rows = Some(1);
+        let (cells, _) = grid_to_cells("d", 1, g);
+        assert_eq!(*at(&cells, 3, 3).label_parts, ["2023", "来場者数"]);
+        // Near miss: the same figures under another header are figures.
+        let g = grid_from("件数\t指標\t目標\t実績\n2022\t来場者数\t300\t280\n2022\t登録者数\t120\t118\n2023\t来場者数\t320\t301");
+        let (cells, _) = grid_to_cells("d", 1, g);
+        assert!(at(&cells, 3, 3).label_parts.is_empty());
     }
 }

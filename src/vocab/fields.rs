@@ -41,6 +41,7 @@ pub const ACHIEVED: &[&str] = &[
     "settlement",
     "settled",
     "performance",
+    "executed",
     "measured",
     "observed",
     "jisseki",
@@ -150,6 +151,17 @@ pub fn stance_of_words<S: AsRef<str>>(words: &[S]) -> Option<Stance> {
     })
 }
 
+/// The stance the English or romaji words of a header or field name give
+/// (`budget_book_page`, `Actual value`, `target_vs_actual`); `None` for text
+/// with no ASCII letter. Words are matched whole, so `budgetary` and
+/// `planet` are not read.
+pub fn stance_of_latin(text: &str) -> Option<Stance> {
+    if !text.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    stance_of_words(&words(text))
+}
+
 /// The words of a field name, lower case: split at every char that is no
 /// ASCII letter or digit, and where camelCase turns to upper case.
 pub fn words(name: &str) -> Vec<String> {
@@ -204,5 +216,16 @@ mod tests {
         assert_eq!(s("plan_current_value_text"), Some(Stance::Achieved));
         assert_eq!(s("final_target_text"), Some(Stance::Planned));
         assert_eq!(s("definition_text"), None);
+    }
+
+    #[test]
+    fn latin_text_whole_words_only_the_last_one_winning() {
+        assert_eq!(stance_of_latin("budget_book_page"), Some(Stance::Planned));
+        assert_eq!(stance_of_latin("Actual value"), Some(Stance::Achieved));
+        assert_eq!(stance_of_latin("target_vs_actual"), Some(Stance::Achieved));
+        assert_eq!(stance_of_latin("target_r9"), Some(Stance::Planned));
+        for near in ["budgetary", "planet", "moku_total_amount", "予算"] {
+            assert_eq!(stance_of_latin(near), None, "{near}");
+        }
     }
 }

@@ -73,6 +73,10 @@ pub const SPAN_TOTALS: &[&str] = &[
     "年間合計",
 ];
 
+/// Nouns that end the name of a figure (`執行額`, `執行率`): with a stance
+/// word before them, a column header names the figure, not only its stance.
+pub const FIGURE_NOUNS: &[&str] = &["額", "率"];
+
 /// Words that name a percentage column or row.
 pub const RATE_WORDS: &[&str] = &[
     "達成率",

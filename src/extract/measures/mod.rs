@@ -17,9 +17,9 @@ use rustc_hash::FxHashMap;
 use super::dates::{self, DateContext, FoundDate};
 use super::numbers;
 use super::{date_row, heading_fiscal_year, DocContext};
+use crate::budget::Budget;
 use crate::model::{BlockKind, DateKind, DateMention, Measure, MeasureKind};
 use crate::normalize::NormLine;
-use crate::pipeline::Budget;
 use crate::segment::cell_type;
 use crate::segment::SegBlock;
 use crate::vocab::qualifiers;
@@ -389,6 +389,18 @@ pub(super) fn period_of_value(text: &str, ctx: &DateContext) -> Option<Period> {
         .find_map(|d| dated_period(d, &d.raw))
         .or_else(|| table_year(text))
         .or_else(|| period_notes(text, ctx).into_iter().find_map(|n| n.period))
+}
+
+/// The fiscal year a text dated by one day names (`（令和6年4月1日現在）`,
+/// `(H28.4.1)`): a count as of that day belongs to the fiscal year that
+/// holds it.
+pub(super) fn point_in_time_fy(found: &[FoundDate]) -> Option<i32> {
+    match found {
+        [only] if only.kind == DateKind::Date && only.problem.is_none() => {
+            dated_period(only, &only.raw)?.fy_start
+        }
+        _ => None,
+    }
 }
 
 pub(super) fn kind_of(unit: Option<&str>) -> MeasureKind {

@@ -7,7 +7,7 @@ use std::ops::Deref;
 use std::rc::Rc;
 use std::sync::LazyLock;
 
-use super::DatedBlocks;
+use super::{point_in_time_fy, DatedBlocks};
 use crate::extract::keywords::stance_of;
 use crate::extract::DocContext;
 use crate::model::{BlockKind, Stance};
@@ -76,6 +76,10 @@ pub(super) struct Inherited {
     pub(super) entity: Option<String>,
     pub(super) stance: Option<Stance>,
     pub(super) heading: Option<String>,
+    /// The fiscal year of the day an enclosing heading dates its section by
+    /// (`職員の状況（令和6年4月1日現在）`): the period of a figure below that
+    /// names none.
+    pub(super) as_of: Option<i32>,
 }
 
 /// A block's section: what it inherits, shared with the other blocks under
@@ -147,10 +151,15 @@ pub(super) fn section_of(
         .or_else(|| ctx.issuer.clone());
     let stance = ancestors.iter().find_map(|b| stance_of(&b.block.text));
     let heading = ancestors.first().map(|b| b.block.text.trim().to_string());
+    let as_of = ancestors.iter().find_map(|b| {
+        let j = dated.index.get(&b.block.block_id)?;
+        point_in_time_fy(dated.block_dates.get(*j)?)
+    });
     let inherited = Rc::new(Inherited {
         entity,
         stance,
         heading,
+        as_of,
     });
     seen.by_parent.insert(key, Rc::clone(&inherited));
     Section {

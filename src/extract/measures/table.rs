@@ -1,11 +1,13 @@
 //! Measures from table cells: a value cell's meaning comes from its header
 //! path, its row labels, the table's caption and unit line, and its section.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::prose::prose_measures;
 use super::section::{section_of, Sections};
-use super::{kind_of, period_in, table_year, unit_in_label, DatedBlocks, Period};
+use super::{
+    kind_of, period_in, period_of, point_in_time_fy, table_year, unit_in_label, DatedBlocks, Period,
+};
 use crate::extract::dates::{self, DateContext};
 use crate::extract::keywords::{self, bare_caption, stance_of};
 use crate::extract::numbers::{self, Quantity};
@@ -14,6 +16,8 @@ use crate::model::{BlockKind, Measure, MeasureKind, MeasureSource, Stance};
 use crate::normalize::NormLine;
 use crate::segment::cell_type;
 use crate::segment::{SegBlock, SegCell};
+use crate::vocab::qualifiers::{NOT_AFTER_RELATIVE, RELATIVE_YEARS};
+use crate::vocab::table_words::FIGURE_NOUNS;
 
 /// `period_in`, `only_period`, `unit_in_label` and `is_cumulative`
 /// remembered per text: a table repeats the same header and label strings
@@ -122,10 +126,22 @@ pub(super) fn only_period(text: &str, ctx: &DateContext) -> bool {
 pub(super) struct TableFrame {
     pub(super) caption: Option<String>,
     pub(super) unit: Option<(String, f64)>,
-    pub(super) span: Option<(i32, i32)>,
+    /// The years the column headers span, and the years the row labels
+    /// span: a total over periods (`計`, `3か年累計`) in the columns covers
+    /// the first, one in the rows the second.
+    pub(super) header_span: Option<(i32, i32)>,
+    pub(super) label_span: Option<(i32, i32)>,
     /// The fiscal year `本年度` stands for, read off the explicit year columns
     /// beside it (`本年度 | 30年度 | 31年度`: 本年度 is the year before 30年度).
     pub(super) this_year: Option<i32>,
+    /// The period the caption names (`期末手当（令和5年度）`, `職員数(H28.4.1)`).
+    pub(super) caption_period: Option<Period>,
+    /// The caption dates the table by a day: its figures are counts as of
+    /// that day, results.
+    pub(super) caption_day: bool,
+    /// The stance the key columns' headers name (`予算事業ID`,
+    /// `budget_book_page`): an export's key columns name what its file is.
+    pub(super) key_stance: Option<Stance>,
 }
 
 /// A caption without the unit note it ends with: `他会計繰入金(単位: 千円)` →
@@ -143,16 +159,37 @@ pub(super) fn without_unit_note(caption: &str) -> &str {
     }
 }
 
-/// `本年度` = 0, `前年度` = -1, `前々年度` = -2: years named relative to the plan's own.
+/// The relative-year word of a header and its offset: `本年度` 0, `前年度`
+/// -1, `前々年度` -2, `翌年度` +1 (`翌年度要求額` is next year's figure).
+/// A year followed by `から` names where a sum came from, not whose it is:
+/// `前年度からの繰越し` is part of this year's budget. A comparison
+/// (`前年度比`) names no year.
 pub(super) fn relative_year(header: &str) -> Option<i32> {
-    if header.contains("前々年度") {
-        Some(-2)
-    } else if header.contains("前年度") || header.contains("昨年度") {
-        Some(-1)
-    } else if header.contains("本年度") || header.contains("今年度") {
-        Some(0)
-    } else {
-        None
+    let (at, word) = RELATIVE_YEARS
+        .iter()
+        .filter(|r| r.fiscal)
+        .filter_map(|r| header.find(r.word).map(|at| (at, r)))
+        // `前々年度` over the `前年度` inside it: the earliest, then longest.
+        .min_by_key(|(at, r)| (*at, std::cmp::Reverse(r.word.len())))?;
+    let after = header.get(at + word.word.len()..).unwrap_or_default();
+    if after.starts_with("から") || NOT_AFTER_RELATIVE.iter().any(|w| after.starts_with(w)) {
+        return None;
+    }
+    Some(word.offset)
+}
+
+/// Whether a header holds a relative-year word at all (`前年度からの繰越し`
+/// too): the dates such a header names depend on the document's year.
+fn names_relative_year(header: &str) -> bool {
+    RELATIVE_YEARS
+        .iter()
+        .any(|r| r.fiscal && header.contains(r.word))
+}
+
+/// Widen `span` to cover period `p`.
+fn widen(span: &mut Option<(i32, i32)>, p: &Period) {
+    if let (Some(a), Some(b)) = (p.fy_start, p.fy_end) {
+        *span = Some(span.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
     }
 }
 
@@ -185,55 +222,137 @@ impl TableFrame {
                     .filter(|c| c.cell.is_header)
                     .find_map(|c| numbers::unit_statement(&c.content.text))
             });
-        let mut span: Option<(i32, i32)> = None;
-        let mut widen = |p: &Period| {
-            if let (Some(a), Some(b)) = (p.fy_start, p.fy_end) {
-                span = Some(span.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
-            }
-        };
-        let mut this_col = None;
-        let mut first_explicit: Option<(u32, i32)> = None;
+        let mut header_span: Option<(i32, i32)> = None;
+        let mut label_span: Option<(i32, i32)> = None;
+        // Per header row, its periods in order: relative ones with their
+        // offset, explicit ones with their year.
+        let mut sequence: Vec<(u32, Result<i32, i32>)> = Vec::new();
         for c in sb.cells.iter().filter(|c| c.cell.is_header) {
-            if let Some(p) = memo.period(&c.content.text) {
-                widen(&p);
-                if let (Some(fy), None) = (p.fy_start, first_explicit) {
-                    first_explicit = Some((c.cell.col, fy));
+            let text = c.content.text.as_str();
+            if names_relative_year(text) {
+                if let Some(o) = relative_year(text) {
+                    sequence.push((c.cell.row, Err(o)));
                 }
-            } else if relative_year(&c.content.text) == Some(0) {
-                this_col = Some(c.cell.col);
+            } else if let Some(p) = memo.period(text) {
+                widen(&mut header_span, &p);
+                if let (Some(fy), true) = (p.fy_start, p.fy_start == p.fy_end) {
+                    sequence.push((c.cell.row, Ok(fy)));
+                }
             }
         }
-        let this_year = match (this_col, first_explicit) {
-            (Some(h), Some((c, fy))) if c > h => Some(fy - (c - h) as i32),
-            _ => None,
-        };
+        // The periods of a row run a year apart, whatever columns each
+        // spans: `前年度 | 本年度 | 30年度` puts 本年度 one before 30年度.
+        let this_year = sequence.chunk_by(|a, b| a.0 == b.0).find_map(|row| {
+            // The first explicit year after a relative one, and the
+            // relative one nearest before it.
+            let mut last_relative = None;
+            row.iter().enumerate().find_map(|(k, (_, p))| match p {
+                Err(o) => {
+                    last_relative = Some((k, *o));
+                    None
+                }
+                Ok(fy) => {
+                    let (r, o) = last_relative?;
+                    Some(fy - (k - r) as i32 - o)
+                }
+            })
+        });
+        // Once 本年度 is fixed, the relative columns are years of the span too.
+        if let Some(base) = this_year {
+            for c in sb.cells.iter().filter(|c| c.cell.is_header) {
+                if let Some(o) = relative_year(&c.content.text) {
+                    let fy = Some(base + o);
+                    let p = Period {
+                        fy_start: fy,
+                        fy_end: fy,
+                        label: String::new(),
+                    };
+                    widen(&mut header_span, &p);
+                }
+            }
+        }
+        let mut figure_cols: FxHashSet<u32> = FxHashSet::default();
         for c in sb.cells.iter().filter(|c| !c.cell.is_header) {
             if let Some(p) = c.label_parts.iter().find_map(|l| memo.period(l)) {
-                widen(&p);
+                widen(&mut label_span, &p);
+            }
+            // Figures: digits in a column right of the row labels. A label
+            // column holds digits too (`1 市税`), and names what its rows are.
+            let label_col = (c.cell.col as usize) < c.label_parts.len();
+            if !label_col && c.content.text.chars().any(|ch| ch.is_ascii_digit()) {
+                figure_cols.insert(c.cell.col);
             }
         }
+        // Key columns (codes, names, sides) say what the table is: their
+        // stance words hold for every figure when they agree.
+        let mut key_stances = sb
+            .cells
+            .iter()
+            .filter(|c| c.cell.is_header)
+            .filter(|c| {
+                !figure_cols.contains(&c.cell.col) || keywords::is_code_header(&c.content.text)
+            })
+            .filter(|c| cell_type::header_word(&c.content.text).is_none())
+            .filter_map(|c| stance_of(&c.content.text));
+        let key_stance = key_stances
+            .next()
+            .filter(|first| key_stances.all(|s| s == *first));
+        let (caption_period, caption_day) = match &caption {
+            Some(text) => {
+                let found = dates::find_dates(text, &memo.ctx);
+                match point_in_time_fy(&found) {
+                    Some(fy) => (
+                        Some(Period {
+                            fy_start: Some(fy),
+                            fy_end: Some(fy),
+                            label: text.clone(),
+                        }),
+                        true,
+                    ),
+                    None => (
+                        match found.as_slice() {
+                            [only] => period_of(only, text),
+                            _ => None,
+                        },
+                        false,
+                    ),
+                }
+            }
+            None => (None, false),
+        };
         Some(TableFrame {
             caption,
             unit,
-            span,
+            header_span,
+            label_span,
             this_year,
+            caption_period,
+            caption_day,
+            key_stance,
         })
     }
 }
 
 /// A header that names nothing but a period, stance words included, the
 /// plan's own years too (`前年度`, `本年度(決算見込)`); `前年度からの繰越し`
-/// names more.
+/// names more, and so does a stance word with the noun of a figure
+/// (`執行額`, `執行率`): over rows that share one name it names the figure.
 pub(super) fn names_only_period<'a>(header: &'a str, memo: &mut Memo<'a>) -> bool {
+    let bare = header
+        .trim()
+        .trim_end_matches(|c: char| !c.is_alphanumeric());
+    if FIGURE_NOUNS.iter().any(|n| bare.ends_with(n)) && stance_of(header).is_some() {
+        return false;
+    }
     if memo.only_period(header) {
         return true;
     }
-    if relative_year(header).is_none() {
+    if !names_relative_year(header) {
         return false;
     }
     let mut rest = header.to_string();
-    for w in ["前々年度", "前年度", "昨年度", "本年度", "今年度"] {
-        rest = rest.replace(w, "");
+    for r in RELATIVE_YEARS.iter().filter(|r| r.fiscal) {
+        rest = rest.replace(r.word, "");
     }
     only_period(&rest, &memo.ctx)
 }
@@ -284,35 +403,100 @@ pub(super) fn is_bare_year(q: &Quantity) -> bool {
         && (1868.0..=2100.0).contains(&q.number)
 }
 
-/// The quantity a value cell holds: the whole cell, or, in a column whose
-/// header names a period or stance, the one counted figure inside a short
-/// phrase (`年40人`, `5年間で3人`).
-pub(super) fn cell_quantity(cell: &SegCell, header: &str) -> Option<Quantity> {
-    if cell.cell.value.is_none() && !cell.cell.text.is_empty() {
-        if let Some(q) = numbers::parse_quantity(&cell.content.text) {
-            return Some(q);
-        }
-        let meaningful = stance_of(header).is_some()
-            || dates::find_dates(header, &DateContext::default()).len() == 1;
-        if !meaningful || cell.content.text.chars().count() > 20 {
-            return None;
-        }
-        let found = numbers::find_quantities(&cell.content.text);
-        let counted: Vec<&Quantity> = found
-            .iter()
-            .filter(|q| {
-                !matches!(
-                    q.unit.as_deref(),
-                    Some("年間" | "か月" | "ヶ月" | "カ月" | "日間")
-                )
-            })
+/// The quantities a value cell holds: the whole cell, or, in a column
+/// whose header names a period or stance, the counted figures of a short
+/// phrase (`年40人`, `9人(延べ243日)`), each with the years it totals when a
+/// span of years leads it (`5年間で15人`: 5).
+pub(super) fn cell_quantities(cell: &SegCell, header: &str) -> Vec<(Quantity, Option<i32>)> {
+    if cell.cell.value.is_some() || cell.cell.text.is_empty() {
+        return cell
+            .quantity
+            .clone()
+            .map(|q| (q, None))
+            .into_iter()
             .collect();
-        return match counted.as_slice() {
-            [only] => Some((*only).clone()),
-            _ => None,
-        };
     }
-    cell.quantity.clone()
+    if let Some(q) = numbers::parse_quantity(&cell.content.text) {
+        return vec![(q, None)];
+    }
+    let meaningful = stance_of(header).is_some()
+        || dates::find_dates(header, &DateContext::default()).len() == 1;
+    if !meaningful || cell.content.text.chars().count() > 20 {
+        return Vec::new();
+    }
+    let found = numbers::find_quantities(&cell.content.text);
+    let mut out = Vec::new();
+    // The span of years just before a figure: its end and length.
+    let mut span: Option<(usize, i32)> = None;
+    for q in found {
+        match q.unit.as_deref() {
+            Some("年間") => span = Some((q.end, q.number as i32)),
+            Some("か月" | "ヶ月" | "カ月" | "日間") => span = None,
+            _ => {
+                // `5年間で15人`, `5年間の累計15人`: a short joint only.
+                let years = span
+                    .take()
+                    .filter(|(end, _)| q.start.saturating_sub(*end) <= 3)
+                    .map(|(_, n)| n)
+                    .filter(|n| *n > 1);
+                out.push((q, years));
+            }
+        }
+    }
+    // A phrase of many figures is a sentence, not a cell's figure.
+    if out.len() > 3 {
+        out.clear();
+    }
+    out
+}
+
+/// The year-field columns of a table (`予算年度`, `年度`, `fiscal_year`)
+/// and, per data row, the year each of its cells there holds (none for
+/// `計`): record-per-row exports date each row in a column of its own.
+#[derive(Default)]
+pub(super) struct RowYears {
+    columns: Vec<u32>,
+    cells: FxHashMap<(u32, u32), Option<Period>>,
+}
+
+impl RowYears {
+    pub(super) fn new<'a>(cells: &'a [SegCell], memo: &mut Memo<'a>) -> Self {
+        let mut fields: FxHashMap<u32, bool> = FxHashMap::default();
+        let mut out = RowYears::default();
+        for cell in cells.iter().filter(|c| !c.cell.is_header) {
+            let col = cell.cell.col;
+            let field = *fields.entry(col).or_insert_with(|| {
+                cell.header_parts
+                    .last()
+                    .is_some_and(|h| cell_type::is_year_header(h))
+            });
+            if !field {
+                continue;
+            }
+            if !out.columns.contains(&col) {
+                out.columns.push(col);
+            }
+            let year = memo
+                .period(&cell.content.text)
+                .filter(|p| p.fy_start.is_some() && p.fy_start == p.fy_end);
+            out.cells.insert((cell.cell.row, col), year);
+        }
+        out
+    }
+
+    /// The year that dates a figure at `row`, `col`. Of several year fields
+    /// (`事業年度` = the sheet's year, `予算年度` = the figures' year) the
+    /// nearest one left of the figure dates it, as exports print a record's
+    /// key columns before its figures and the most specific key next to
+    /// them; else the nearest one to its right. Where that field holds no
+    /// year (`計`, or a year carried down from the row above), a farther
+    /// field does not stand in for it.
+    pub(super) fn dating(&self, row: u32, col: u32) -> Option<Period> {
+        let left = self.columns.iter().filter(|c| **c < col).max();
+        let right = self.columns.iter().filter(|c| **c > col).min();
+        let field = left.or(right)?;
+        self.cells.get(&(row, *field)).cloned().flatten()
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -340,6 +524,7 @@ pub(super) fn table_measures<'a>(
     let mut text_above: FxHashMap<u32, &SegCell> = FxHashMap::default();
     let mut column_kinds: FxHashMap<u32, (bool, bool)> = FxHashMap::default();
     let one_row_name = one_row_name(&sb.cells, &mut memo);
+    let row_years = RowYears::new(&sb.cells, &mut memo);
     let mut column_names: FxHashMap<u32, Option<String>> = FxHashMap::default();
     for cell in sb.cells.iter().filter(|c| !c.cell.is_header) {
         let above = text_above.get(&cell.cell.col).copied();
@@ -355,13 +540,14 @@ pub(super) fn table_measures<'a>(
         // Read once per column: every data cell of a column shares its header.
         let (code_col, year_col) = *column_kinds.entry(cell.cell.col).or_insert_with(|| {
             cell.header_parts.last().map_or((false, false), |h| {
-                (keywords::is_code_header(h), keywords::is_year_header(h))
+                (keywords::is_code_header(h), cell_type::is_year_header(h))
             })
         });
         if code_col {
             continue;
         }
-        let Some(q) = cell_quantity(cell, header) else {
+        let quantities = cell_quantities(cell, header);
+        if quantities.is_empty() {
             prose_measures(
                 ctx,
                 &section,
@@ -373,59 +559,108 @@ pub(super) fn table_measures<'a>(
                 out,
             );
             continue;
-        };
-        if year_col && is_bare_year(&q) {
+        }
+        if year_col && quantities.iter().all(|(q, _)| is_bare_year(q)) {
             continue;
         }
-        let col_period = cell.header_parts.iter().rev().find_map(|h| memo.period(h));
-        let cumulative_word = memo.cumulative(header)
-            || cell.header_parts.iter().any(|h| memo.cumulative(h))
-            || cell.label_parts.iter().any(|l| memo.cumulative(l));
-        let relative = frame.this_year.and_then(|base| {
-            let header = cell
+        let header_cum =
+            memo.cumulative(header) || cell.header_parts.iter().any(|h| memo.cumulative(h));
+        let label_cum = cell.label_parts.iter().any(|l| memo.cumulative(l));
+        let cumulative_word = header_cum || label_cum;
+        let row_period = row_years.dating(cell.cell.row, cell.cell.col);
+        // Where the period comes from, and whether that same text is a
+        // total (`令和5年度までの累計`), which then runs from the first year.
+        let col_period = cell
+            .header_parts
+            .iter()
+            .rev()
+            .filter(|h| !names_relative_year(h))
+            .find_map(|h| Some((memo.period(h)?, memo.cumulative(h), frame.header_span)));
+        // `前年度` counts from the row's own year, the year the explicit
+        // columns fix for `本年度`, or the document's year.
+        let base = row_period
+            .as_ref()
+            .and_then(|p| p.fy_start)
+            .or(frame.this_year)
+            .or(ctx.fiscal_year);
+        let relative_header = cell
+            .header_parts
+            .iter()
+            .rev()
+            .find_map(|h| Some((h, relative_year(h)?)));
+        let relative = match (base, relative_header) {
+            (Some(base), Some((h, offset))) => Some((
+                Period {
+                    fy_start: Some(base + offset),
+                    fy_end: Some(base + offset),
+                    label: h.clone(),
+                },
+                false,
+                None,
+            )),
+            // No year to count from: the dates reader's own (the document's date).
+            _ => cell
                 .header_parts
                 .iter()
                 .rev()
-                .find(|h| relative_year(h).is_some())?;
-            let fy = base + relative_year(header)?;
-            Some(Period {
-                fy_start: Some(fy),
-                fy_end: Some(fy),
-                label: header.clone(),
-            })
-        });
+                .filter(|h| names_relative_year(h))
+                .find_map(|h| Some((memo.period(h)?, false, None))),
+        };
         // Later sources are read only when the earlier ones name no period.
         let explicit = col_period
             .or(relative)
-            .or_else(|| cell.label_parts.iter().find_map(|l| memo.period(l)))
-            .or_else(|| above.and_then(|a| memo.period(&a.content.text)));
+            .or_else(|| row_period.map(|p| (p, false, None)))
+            .or_else(|| {
+                cell.label_parts
+                    .iter()
+                    .find_map(|l| Some((memo.period(l)?, memo.cumulative(l), frame.label_span)))
+            })
+            .or_else(|| above.and_then(|a| Some((memo.period(&a.content.text)?, false, None))));
         let period = match explicit {
-            Some(p) if cumulative_word && p.fy_start == p.fy_end => {
-                // `令和5年度までの累計`: the total runs from the table's first year.
-                let start = frame.span.map(|(a, _)| a).or(p.fy_start);
+            Some((p, true, span)) if p.fy_start == p.fy_end => {
+                let start = span.map(|(a, _)| a).or(p.fy_start);
                 Some(Period {
                     fy_start: start,
                     ..p
                 })
             }
-            Some(p) => Some(p),
-            None if cumulative_word => frame.span.map(|(a, b)| Period {
-                fy_start: Some(a),
-                fy_end: Some(b),
-                label: cell
-                    .header_parts
-                    .iter()
-                    .chain(cell.label_parts.iter())
-                    .find(|t| keywords::is_cumulative(t))
-                    .cloned()
-                    .unwrap_or_default(),
-            }),
-            None => section.fiscal_year.map(|fy| Period {
-                fy_start: Some(fy),
-                fy_end: Some(fy),
-                label: String::new(),
-            }),
+            Some((p, _, _)) => Some(p),
+            // A total over periods spans the periods of its own dimension: a
+            // `計` column those of the columns, a `計` row those of the rows.
+            // A total over items (`合計` under `37年度`) has a year of its own.
+            None => {
+                let span = match (header_cum, label_cum) {
+                    (true, true) => frame.header_span.or(frame.label_span),
+                    (true, false) => frame.header_span,
+                    (false, true) => frame.label_span,
+                    (false, false) => None,
+                };
+                span.map(|(a, b)| Period {
+                    fy_start: Some(a),
+                    fy_end: Some(b),
+                    label: cell
+                        .header_parts
+                        .iter()
+                        .chain(cell.label_parts.iter())
+                        .find(|t| memo.cumulative(t))
+                        .cloned()
+                        .unwrap_or_default(),
+                })
+                .or_else(|| frame.caption_period.clone())
+                .or_else(|| {
+                    section
+                        .as_of
+                        .or(section.fiscal_year)
+                        .or(ctx.fiscal_year)
+                        .map(|fy| Period {
+                            fy_start: Some(fy),
+                            fy_end: Some(fy),
+                            label: String::new(),
+                        })
+                })
+            }
         };
+        let past_relative = relative_header.is_some_and(|(_, o)| o < 0);
         // The indicator is the row's own name; when the row is named only by
         // its period (years as rows), the column's name; else the caption.
         let row_name = row_name(cell, &mut memo).cloned();
@@ -462,10 +697,17 @@ pub(super) fn table_measures<'a>(
             .skip(1)
             .find(|l| !l.trim().is_empty())
             .cloned();
+        // The nearest words first; then what the table's place says: a
+        // caption dated by a day, or a year before the plan's own
+        // (`前々年度`), are results; then the section's words, the key
+        // columns' and the kind of document.
         let stance = stance_of(header)
             .or_else(|| stance_of(&cell.label_parts.join(" / ")))
             .or_else(|| frame.caption.as_deref().and_then(stance_of))
+            .or((frame.caption_day || past_relative).then_some(Stance::Achieved))
             .or(section.stance)
+            .or(frame.key_stance)
+            .or(ctx.stance)
             .unwrap_or(Stance::Stated);
         let rate_header = cell
             .header_parts
@@ -479,62 +721,69 @@ pub(super) fn table_measures<'a>(
             .rev()
             .chain(cell.label_parts.iter().rev())
             .find_map(|t| memo.unit(t));
-        let (unit, value, scale) = match (
-            &q.unit,
-            label_unit.as_ref().or(frame.unit.as_ref()).or(unit_context),
-        ) {
-            (Some(u), _) => (Some(u.clone()), q.value, q.scale),
-            (None, Some((u, s))) => (Some(u.clone()), q.number * s, *s),
-            (None, None) if rate_header => (Some("%".to_string()), q.value, q.scale),
-            (None, None) => (
-                indicator
-                    .as_deref()
-                    .and_then(keywords::unit_from_indicator)
-                    .map(str::to_string),
-                q.value,
-                q.scale,
-            ),
-        };
-        let (fy_start, fy_end, period_label) = match &period {
-            Some(p) => (
-                p.fy_start,
-                p.fy_end,
-                Some(p.label.clone()).filter(|l| !l.is_empty()),
-            ),
-            None => (None, None, None),
-        };
-        let at = cell.content.pos_at(q.start);
-        out.push(Measure {
-            doc_id: ctx.doc_id.clone(),
-            measure_id: 0,
-            entity: section.entity.clone(),
-            section: group.or_else(|| section.heading.clone()),
-            indicator,
-            stance,
-            measure: if rate_header && unit.is_none() {
-                MeasureKind::Rate
-            } else {
-                kind_of(unit.as_deref())
-            },
-            period_label,
-            fy_start,
-            fy_end,
-            cumulative: cumulative_word
-                || matches!((fy_start, fy_end), (Some(a), Some(b)) if b > a),
-            value,
-            unit,
-            scale,
-            decimals: q.decimals,
-            approx: q.approx,
-            qualifier: q.qualifier.clone(),
-            source: MeasureSource::Table,
-            raw: raw_span(lines, &cell.content, q.start, q.end),
-            line: at.line,
-            col: at.col,
-            block_id: table_id,
-            table_id: Some(table_id),
-            table_row: Some(cell.cell.row),
-            table_col: Some(cell.cell.col),
-        });
+        for (q, years) in quantities {
+            let (unit, value, scale) = match (
+                &q.unit,
+                label_unit.as_ref().or(frame.unit.as_ref()).or(unit_context),
+            ) {
+                (Some(u), _) => (Some(u.clone()), q.value, q.scale),
+                (None, Some((u, s))) => (Some(u.clone()), q.number * s, *s),
+                (None, None) if rate_header => (Some("%".to_string()), q.value, q.scale),
+                (None, None) => (
+                    indicator
+                        .as_deref()
+                        .and_then(keywords::unit_from_indicator)
+                        .map(str::to_string),
+                    q.value,
+                    q.scale,
+                ),
+            };
+            let (fy_start, fy_end, period_label) = match &period {
+                // `5年間で15人` under `目標値(2019年度)`: the five years to 2019.
+                Some(p) => (
+                    match (years, p.fy_end) {
+                        (Some(n), Some(end)) => Some(end - n + 1),
+                        _ => p.fy_start,
+                    },
+                    p.fy_end,
+                    Some(p.label.clone()).filter(|l| !l.is_empty()),
+                ),
+                None => (None, None, None),
+            };
+            let at = cell.content.pos_at(q.start);
+            out.push(Measure {
+                doc_id: ctx.doc_id.clone(),
+                measure_id: 0,
+                entity: section.entity.clone(),
+                section: group.clone().or_else(|| section.heading.clone()),
+                indicator: indicator.clone(),
+                stance,
+                measure: if rate_header && unit.is_none() {
+                    MeasureKind::Rate
+                } else {
+                    kind_of(unit.as_deref())
+                },
+                period_label,
+                fy_start,
+                fy_end,
+                cumulative: cumulative_word
+                    || years.is_some()
+                    || matches!((fy_start, fy_end), (Some(a), Some(b)) if b > a),
+                value,
+                unit,
+                scale,
+                decimals: q.decimals,
+                approx: q.approx,
+                qualifier: q.qualifier.clone(),
+                source: MeasureSource::Table,
+                raw: raw_span(lines, &cell.content, q.start, q.end),
+                line: at.line,
+                col: at.col,
+                block_id: table_id,
+                table_id: Some(table_id),
+                table_row: Some(cell.cell.row),
+                table_col: Some(cell.cell.col),
+            });
+        }
     }
 }

@@ -3,7 +3,7 @@ use super::prose::*;
 use super::section::*;
 use super::table::*;
 use super::*;
-use crate::model::MeasureSource;
+use crate::model::{MeasureSource, Stance};
 
 #[test]
 fn spans_answer_overlap_like_a_scan() {
@@ -250,4 +250,232 @@ fn tokens_with_ranges() {
     let t = tokens("R4～R7(4年間) 28,000千円");
     assert_eq!(t.len(), 2);
     assert_eq!(t[1], (11, 19, "28,000千円".to_string()));
+}
+
+/// (raw, stance, fy_start, fy_end) of every measure, in order.
+fn read_back(name: &str, text: &str) -> Vec<(String, Stance, Option<i32>, Option<i32>)> {
+    crate::pipeline::process(name, text.as_bytes())
+        .measures
+        .into_iter()
+        .map(|m| (m.raw, m.stance, m.fy_start, m.fy_end))
+        .collect()
+}
+
+fn of(
+    got: &[(String, Stance, Option<i32>, Option<i32>)],
+    raw: &str,
+) -> (Stance, Option<i32>, Option<i32>) {
+    let found = got.iter().find(|m| m.0 == raw);
+    let (_, s, a, b) = found.unwrap_or_else(|| panic!("{raw} not read: {got:?}"));
+    (*s, *a, *b)
+}
+
+#[test]
+fn a_period_column_dates_each_record_and_the_nearest_one_wins() {
+    let got = read_back(
+        "review_sheet.csv",
+        "種別,事業年度,事業ID,事業名,予算年度,当初予算,前年度からの繰越し,執行額,執行率,翌年度要求額\n\
+         票,2024,7,広報事業,2024,5100,20,0,,6200\n\
+         票,2024,7,広報事業,2023,4900,30,4410,0.9,5100\n\
+         票,2024,7,広報事業,2022,4700,10,3950,0.84,4900\n",
+    );
+    // 予算年度 stands next to the figures: it dates them, not 事業年度.
+    assert_eq!(of(&got, "4900"), (Stance::Planned, Some(2023), Some(2023)));
+    assert_eq!(of(&got, "4410"), (Stance::Achieved, Some(2023), Some(2023)));
+    assert_eq!(of(&got, "0.84"), (Stance::Achieved, Some(2022), Some(2022)));
+    // Next year's request is next year's figure.
+    assert_eq!(of(&got, "6200"), (Stance::Planned, Some(2025), Some(2025)));
+    // A sum carried in from the year before is part of this year's budget.
+    assert_eq!(of(&got, "30").1, Some(2023));
+    // The year fields themselves are no figures.
+    assert!(got.iter().all(|m| m.0 != "2024" && m.0 != "2023"));
+}
+
+#[test]
+fn a_year_field_column_that_repeats_its_years_labels_the_rows() {
+    let got = read_back(
+        "records.csv",
+        "年度,指標,目標,実績\nR4,来場者数,300,280\nR4,登録者数,120,118\nR5,来場者数,320,301\n",
+    );
+    assert_eq!(of(&got, "301"), (Stance::Achieved, Some(2023), Some(2023)));
+    // Bare years that repeat: still a year field, not a column of figures.
+    let got = read_back(
+        "records.csv",
+        "年度,指標,目標,実績\n2022,来場者数,300,280\n2022,登録者数,120,118\n2023,来場者数,320,301\n",
+    );
+    assert_eq!(of(&got, "301"), (Stance::Achieved, Some(2023), Some(2023)));
+    assert_eq!(of(&got, "118"), (Stance::Achieved, Some(2022), Some(2022)));
+    let out = crate::pipeline::process(
+        "records.csv",
+        "年度,指標,目標,実績\nR4,来場者数,300,280\nR4,登録者数,120,118\n".as_bytes(),
+    );
+    let ind = out.measures.iter().find(|m| m.raw == "118");
+    assert_eq!(ind.and_then(|m| m.indicator.as_deref()), Some("登録者数"));
+    // Near miss: a column of figures under another header stays figures.
+    let got = read_back("counts.csv", "区分,件数\nA,2024\nB,2023\n");
+    assert_eq!(got.len(), 2, "{got:?}");
+}
+
+#[test]
+fn a_total_spans_the_periods_of_its_own_dimension_only() {
+    let text = "| 区分 | 令和5年度 | 令和6年度 | 計 |\n|---|---|---|---|\n\
+                | 繰入金A | 120 | 130 | 250 |\n| 繰入金B | 40 | 45 | 85 |\n\
+                | 合計 | 160 | 175 | 335 |\n\
+                | 合計特殊出生率 | 1.41 | 1.52 | - |\n";
+    let got = read_back("t.md", text);
+    // A total over items under one year keeps that year.
+    assert_eq!(
+        of(&got, "175").1..=of(&got, "175").2,
+        Some(2024)..=Some(2024)
+    );
+    assert_eq!(
+        (of(&got, "1.52").1, of(&got, "1.52").2),
+        (Some(2024), Some(2024))
+    );
+    // A total over the year columns spans them, and so does the grand total.
+    assert_eq!(
+        (of(&got, "250").1, of(&got, "250").2),
+        (Some(2023), Some(2024))
+    );
+    assert_eq!(
+        (of(&got, "335").1, of(&got, "335").2),
+        (Some(2023), Some(2024))
+    );
+    // Years as rows: the total row spans the rows' years.
+    let got = read_back(
+        "r.md",
+        "| 年度 | 来場者数 |\n|---|---|\n| 令和4年度 | 310 |\n| 令和5年度 | 290 |\n| 計 | 600 |\n",
+    );
+    assert_eq!(
+        (of(&got, "600").1, of(&got, "600").2),
+        (Some(2022), Some(2023))
+    );
+}
+
+#[test]
+fn relative_year_headers_count_from_the_explicit_columns() {
+    let text = "# 平成29年度 水道事業の収支計画\n\n\
+                | 区分 | 前々年度（決算） | 前年度（決算見込） | 本年度 | 30年度 | 31年度 |\n\
+                |---|---|---|---|---|---|\n\
+                | 料金収入 | 1,710 | 1,650 | 1,600 | 1,580 | 1,550 |\n\n\
+                ## 指標\n\n\
+                | 指標 | 前々年度 | 前年度 | 本年度 | 30年度 |\n|---|---|---|---|---|\n\
+                | 収支比率 | 71 | 70 | 69 | 68 |\n";
+    let got = read_back("plan.md", text);
+    assert_eq!(
+        of(&got, "1,710"),
+        (Stance::Achieved, Some(2015), Some(2015))
+    );
+    // `決算見込`: an estimate, printed last.
+    assert_eq!(of(&got, "1,650"), (Stance::Planned, Some(2016), Some(2016)));
+    assert_eq!(of(&got, "1,600"), (Stance::Planned, Some(2017), Some(2017)));
+    assert_eq!(of(&got, "1,550"), (Stance::Planned, Some(2019), Some(2019)));
+    // Past years with no word are results; the plan's own years are plans.
+    assert_eq!(of(&got, "71"), (Stance::Achieved, Some(2015), Some(2015)));
+    assert_eq!(of(&got, "70"), (Stance::Achieved, Some(2016), Some(2016)));
+    assert_eq!(of(&got, "69"), (Stance::Planned, Some(2017), Some(2017)));
+}
+
+#[test]
+fn a_day_in_a_caption_or_heading_dates_the_table() {
+    let text = "# 職員の状況\n\n\
+                **職員の男女比(R5.4.1)**\n\n\
+                | 区分 | 人数 |\n|---|---|\n| 男性 | 40 |\n| 女性 | 12 |\n\n\
+                ## 年齢別の構成（令和6年1月1日現在）\n\n\
+                | 区分 | 20代 | 30代 |\n|---|---|---|\n| 職員数 | 11人 | 17人 |\n";
+    let got = read_back("staff.md", text);
+    assert_eq!(of(&got, "12"), (Stance::Achieved, Some(2023), Some(2023)));
+    // January falls in the fiscal year that began the April before.
+    assert_eq!(of(&got, "17人"), (Stance::Achieved, Some(2023), Some(2023)));
+    // Near miss: a caption naming no day dates nothing.
+    let got = read_back(
+        "t.md",
+        "**職員の男女比**\n\n| 区分 | 人数 |\n|---|---|\n| 男性 | 40 |\n| 女性 | 12 |\n",
+    );
+    assert_eq!(of(&got, "12"), (Stance::Stated, None, None));
+}
+
+#[test]
+fn the_kind_of_document_and_its_cover_year_come_last() {
+    // A budget book exported to CSV: the file name names the kind.
+    let csv = "款,項,R5,R6\n村税,,4100,4250\n,村民税,1900,1960\n";
+    let got = read_back("R6_予算書.csv", csv);
+    assert_eq!(of(&got, "4100"), (Stance::Planned, Some(2023), Some(2023)));
+    let got = read_back("R6_一覧.csv", csv);
+    assert_eq!(of(&got, "4100").0, Stance::Stated);
+    // A cover year dates what names no year, and counts 前年度 from it.
+    let text = "令和８年度\n\n観光会計予算書\n\n\
+                | 款 | 本年度予算額 | 前年度予算額 | 比較 |\n|---|---|---|---|\n\
+                | 使用料 | 2,000 | 1,800 | 200 |\n";
+    let got = read_back("book.md", text);
+    assert_eq!(of(&got, "2,000"), (Stance::Planned, Some(2026), Some(2026)));
+    assert_eq!(of(&got, "1,800"), (Stance::Planned, Some(2025), Some(2025)));
+    assert_eq!(of(&got, "200"), (Stance::Planned, Some(2026), Some(2026)));
+}
+
+#[test]
+fn key_columns_of_an_export_name_what_its_figures_are() {
+    let csv = "source_file,budget_book_page,fiscal_year,moku_name,moku_total_amount_thousand_yen\n\
+               a.pdf,311,2026,議会費,770553\na.pdf,313,2026,総務管理費,1234567\n";
+    let got = read_back("sections.csv", csv);
+    assert_eq!(
+        of(&got, "770553"),
+        (Stance::Planned, Some(2026), Some(2026))
+    );
+    // Key columns that disagree name nothing.
+    let csv = "plan_id,actual_id,name,amount\n1,2,議会費,700\n3,4,総務費,800\n";
+    let got = read_back("mixed.csv", csv);
+    assert_eq!(of(&got, "700").0, Stance::Stated);
+}
+
+#[test]
+fn a_projection_heading_makes_its_results_projections() {
+    let text = "# 将来人口\n\n## 推計結果\n\n\
+                | | 2030年 | 2040年 |\n|---|---|---|\n| 総人口 | 900 | 810 |\n\n\
+                ## 調査結果\n\n\
+                | | 2020年 | 2021年 |\n|---|---|---|\n| 回答数 | 95 | 97 |\n";
+    let got = read_back("p.md", text);
+    assert_eq!(of(&got, "810"), (Stance::Planned, Some(2040), Some(2040)));
+    assert_eq!(of(&got, "97"), (Stance::Achieved, Some(2021), Some(2021)));
+}
+
+#[test]
+fn every_figure_of_a_short_phrase_under_a_stance_column_is_read() {
+    let text = "| 指標 | 現状値(2014年度) | 目標値(2019年度) |\n|---|---|---|\n\
+                | 体験者数 | 7人(延べ120日) | 年10人(延べ200日) |\n\
+                | 派遣数 | 2人 | 年2人(5年間で10人) |\n\
+                | 就業者数 | - | 5年間で4人 |\n";
+    let got = read_back("kpi.md", text);
+    assert_eq!(of(&got, "7人"), (Stance::Achieved, Some(2014), Some(2014)));
+    assert_eq!(
+        of(&got, "120日"),
+        (Stance::Achieved, Some(2014), Some(2014))
+    );
+    assert_eq!(of(&got, "200日"), (Stance::Planned, Some(2019), Some(2019)));
+    // A figure after a span of years totals those years up to the column's.
+    let tens: Vec<_> = got.iter().filter(|m| m.0 == "10人").collect();
+    assert_eq!(tens.len(), 2, "{got:?}");
+    assert!(tens.contains(&&("10人".to_string(), Stance::Planned, Some(2019), Some(2019))));
+    assert!(tens.contains(&&("10人".to_string(), Stance::Planned, Some(2015), Some(2019))));
+    assert_eq!(of(&got, "4人"), (Stance::Planned, Some(2015), Some(2019)));
+    // Near miss: a long sentence in a cell is prose, not the column's figures.
+    let text = "| 指標 | 目標値(2019年度) |\n|---|---|\n\
+                | 概要 | 毎年3回の講座と2回の視察を行い、延べ40人の参加を得て1冊の報告書にまとめる |\n";
+    let got = read_back("kpi.md", text);
+    assert!(got.iter().all(|m| m.1 == Stance::Stated), "{got:?}");
+}
+
+#[test]
+fn a_year_range_heading_a_column_dates_its_figures_as_a_span() {
+    let text = "| 指標 | R2～R4 | 令和5年 | 令和6年 |\n|---|---|---|---|\n\
+                | 相談件数 | 1,230件 | 450件 | 470件 |\n";
+    let got = read_back("r.md", text);
+    assert_eq!(
+        (of(&got, "1,230件").1, of(&got, "1,230件").2),
+        (Some(2020), Some(2022))
+    );
+    assert_eq!(
+        (of(&got, "450件").1, of(&got, "450件").2),
+        (Some(2023), Some(2023))
+    );
 }
