@@ -59,6 +59,8 @@ pub(super) struct Inherited {
 pub(super) struct Section {
     pub(super) inherited: Rc<Inherited>,
     pub(super) fiscal_year: Option<i32>,
+    /// The era bare years in the block read in (`30年度` in a 平成 text).
+    pub(super) era: Option<&'static str>,
 }
 
 impl Deref for Section {
@@ -87,11 +89,13 @@ pub(super) fn section_of(
     seen: &mut Sections,
 ) -> Section {
     let fiscal_year = dated.contexts.get(i).and_then(|c| c.fiscal_year);
+    let era = dated.contexts.get(i).and_then(|c| c.era);
     let parent = dated.blocks.get(i).and_then(|b| b.block.parent_id);
     if let Some(s) = seen.by_parent.get(&parent) {
         return Section {
             inherited: Rc::clone(s),
             fiscal_year,
+            era,
         };
     }
     let ancestors = dated.ancestors(i);
@@ -115,5 +119,6 @@ pub(super) fn section_of(
     Section {
         inherited,
         fiscal_year,
+        era,
     }
 }
