@@ -159,9 +159,9 @@ pub fn probe(text: &str) -> Probe {
                 fy_end: period.map(|p| p.fy_end),
                 cumulative: period.is_some_and(|p| p.cumulative && p.fy_start < p.fy_end),
                 indicator: r.indicator.clone(),
-                change: r.change.map(|c| {
-                    if c < 0 { "decrease" } else { "increase" }.to_string()
-                }),
+                change: r
+                    .change
+                    .map(|c| if c < 0 { "decrease" } else { "increase" }.to_string()),
                 col: norm.pos_at(r.start).col,
             });
         }

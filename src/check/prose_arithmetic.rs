@@ -203,7 +203,11 @@ fn lengths(facts: &DocFacts<'_>, figures: &[&Measure]) -> Vec<Finding> {
         if end < start || stated == from_base || stated == from_base + 1 {
             continue;
         }
-        let spans = if m.cumulative { from_base + 1 } else { from_base };
+        let spans = if m.cumulative {
+            from_base + 1
+        } else {
+            from_base
+        };
         let mut f = finding(
             period_length::ID,
             period_length::SEVERITY,
@@ -211,7 +215,8 @@ fn lengths(facts: &DocFacts<'_>, figures: &[&Measure]) -> Vec<Finding> {
             m.line,
             m.col,
         );
-        f.message = format!("「{label}」: the years named span {spans} years, not the {stated} stated");
+        f.message =
+            format!("「{label}」: the years named span {spans} years, not the {stated} stated");
         f.expected = Some(format!("{spans}年間"));
         f.actual = Some(format!("{stated}年間"));
         f.tolerance = Some(0.0);
@@ -253,7 +258,10 @@ mod tests {
         let found = findings(text, "rate_vs_ratio");
         assert_eq!(found.len(), 1, "{found:#?}");
         assert_eq!(found[0].expected.as_deref(), Some("85.4%"));
-        assert_eq!(found[0].evidence, "700人 ÷ 820人 = 85.37% ≠ 84.4% (printed)");
+        assert_eq!(
+            found[0].evidence,
+            "700人 ÷ 820人 = 85.37% ≠ 84.4% (printed)"
+        );
         // Near miss: the right shares.
         let text = "平成27年の就業者820人のうち、村内で働く人が700人(85.4%)、次いで隣町90人(11.0%)となっている。\n";
         assert!(findings(text, "rate_vs_ratio").is_empty());
@@ -280,12 +288,14 @@ mod tests {
 
     #[test]
     fn a_length_between_two_years_must_match_them() {
-        let text = "高齢化率は平成2年の12.5%から平成22年には30.1%と30年間で17.6ポイント増加した。\n";
+        let text =
+            "高齢化率は平成2年の12.5%から平成22年には30.1%と30年間で17.6ポイント増加した。\n";
         let found = findings(text, "period_length");
         assert_eq!(found.len(), 1, "{found:#?}");
         assert_eq!(found[0].expected.as_deref(), Some("20年間"));
         assert_eq!(found[0].actual.as_deref(), Some("30年間"));
-        let text = "高齢化率は平成2年の12.5%から平成22年には30.1%と20年間で17.6ポイント増加した。\n";
+        let text =
+            "高齢化率は平成2年の12.5%から平成22年には30.1%と20年間で17.6ポイント増加した。\n";
         assert!(findings(text, "period_length").is_empty());
         // A chain of years: the one the length fits is its start.
         let text = "転入は1980年の「5,000人」→2000年の「4,000人」→2020年の「3,000人」で、20年で25.0%、40年で40.0%の縮小となった。\n";
@@ -294,7 +304,9 @@ mod tests {
         let text = "令和3年度から令和7年度までの3年間で、就農者を40人にすることを目標とする。\n";
         assert_eq!(findings(text, "period_length").len(), 1);
         for years in [4, 5] {
-            let text = format!("令和3年度から令和7年度までの{years}年間で、就農者を40人にすることを目標とする。\n");
+            let text = format!(
+                "令和3年度から令和7年度までの{years}年間で、就農者を40人にすることを目標とする。\n"
+            );
             assert!(findings(&text, "period_length").is_empty());
         }
         // Near miss: a range far from the length does not take it.

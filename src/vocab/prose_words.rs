@@ -52,6 +52,13 @@ pub const PLANNED: &[&str] = &[
 /// (`現況値「150,000人」`).
 pub const ACHIEVED: &[&str] = &["現況"];
 
+/// What may stand between a stance noun's compound and the figure it
+/// names (`目標値「710,000人」`, `現況は15%`, `予算額として`).
+pub const NOUN_GLUE: &[char] = &[
+    'は', 'が', 'の', 'を', 'に', 'で', 'と', 'し', 'て', '「', '」', '『', '』', '(', ')', '（',
+    '）', ':', '：',
+];
+
 /// Marks right after a date that make it a deadline: `令和7年度までに`.
 pub const UNTIL: &[&str] = &["までに", "まで"];
 
@@ -112,8 +119,14 @@ pub const NAME_TRIM_END: &[&str] = &["は", "が", "を", "の", "も", "で", "
 pub const NAME_TRIM_START: &[&str] = &["そのうち", "このうち", "うち", "次いで", "の", "は", "、"];
 
 /// Chars that end a sentence: a figure takes no period, stance or whole
-/// from another sentence. A JSON or CSV field boundary ends one too.
-pub const SENTENCE_ENDS: &[char] = &['。', '!', '?', '！', '？', '"', '{', '}', '[', ']', '|', '\t'];
+/// from another sentence. A table or JSON field boundary ends one too.
+pub const SENTENCE_ENDS: &[char] = &['。', '!', '?', '！', '？', '{', '}', '[', ']', '|', '\t'];
+
+/// A quote ends a sentence where it closes or opens a JSON string: next to
+/// one of `FIELD_MARKS` (`"…", "…"`, `"key": "…"`). Prose quotes
+/// (`"15〜19歳"の人口`) do not.
+pub const FIELD_QUOTE: char = '"';
+pub const FIELD_MARKS: &[char] = &[',', ':', '{', '}', '[', ']'];
 
 /// Chars that end a clause: the words around a figure are read up to them.
 pub const CLAUSE_ENDS: &[char] = &['、', ',', '，', ';', '；', ':', '：', '→'];

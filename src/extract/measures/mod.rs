@@ -23,11 +23,9 @@ use crate::segment::cell_type;
 use crate::segment::SegBlock;
 
 pub(crate) use key_value::tokens;
-pub(crate) use prose::{
-    is_per_year_label, read_prose, share_name, stated_length, Frame,
-};
 use key_value::{bullet_key, kv_measures};
 use prose::prose_measures;
+pub(crate) use prose::{is_per_year_label, read_prose, share_name, stated_length, Frame};
 use section::{section_of, Sections};
 use table::table_measures;
 

@@ -350,8 +350,18 @@ fn is_ideograph(c: char) -> bool {
 fn sentences(cs: &[char]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
+    let field_mark = |c: Option<&char>| c.is_some_and(|c| words::FIELD_MARKS.contains(c));
     for (i, c) in cs.iter().enumerate() {
-        if words::SENTENCE_ENDS.contains(c) {
+        let field_quote = *c == words::FIELD_QUOTE && {
+            let next = cs
+                .get(i + 1..)
+                .and_then(|r| r.iter().find(|c| !c.is_whitespace()));
+            let prev = cs
+                .get(..i)
+                .and_then(|r| r.iter().rev().find(|c| !c.is_whitespace()));
+            field_mark(next) || field_mark(prev)
+        };
+        if field_quote || words::SENTENCE_ENDS.contains(c) {
             out.push((start, i + 1));
             start = i + 1;
         }
@@ -406,6 +416,24 @@ fn parens_after(cs: &[char], at: usize, ceiling: usize) -> Option<(usize, usize)
 /// The stance the last stance word of `text` names, shared words and the
 /// words of prose alike, the longest word at a position winning.
 fn last_stance(text: &str) -> Option<Stance> {
+    last_stance_at(text).map(|(s, _)| s)
+}
+
+/// The stance a stance word right before a figure names: the rest of its
+/// compound noun, then only particles and quotes between them
+/// (`目標値「710,000人」`, `受験予想人員 620人`, `現況は15%`). A word further
+/// off is the object of another verb (`進捗状況等を年1回まとめ`).
+fn stance_next_to(text: &str) -> Option<Stance> {
+    let (stance, end) = last_stance_at(text)?;
+    text.get(end..)?
+        .chars()
+        .skip_while(|c| is_ideograph(*c) || is_katakana(*c))
+        .all(|c| c.is_whitespace() || words::NOUN_GLUE.contains(&c))
+        .then_some(stance)
+}
+
+/// [`last_stance`] with the byte offset where its word ends.
+fn last_stance_at(text: &str) -> Option<(Stance, usize)> {
     text.char_indices().rev().find_map(|(i, _)| {
         let rest = text.get(i..)?;
         let longest = |lists: [&[&str]; 2]| {
@@ -420,9 +448,9 @@ fn last_stance(text: &str) -> Option<Stance> {
             longest([stance::PLANNED, words::PLANNED]),
             longest([stance::ACHIEVED, words::ACHIEVED]),
         ) {
-            (Some(p), Some(a)) if a > p => Some(Stance::Achieved),
-            (Some(_), _) => Some(Stance::Planned),
-            (None, Some(_)) => Some(Stance::Achieved),
+            (Some(p), Some(a)) if a > p => Some((Stance::Achieved, i + a)),
+            (Some(p), _) => Some((Stance::Planned, i + p)),
+            (None, Some(a)) => Some((Stance::Achieved, i + a)),
             (None, None) => None,
         }
     })
@@ -794,16 +822,17 @@ pub(crate) fn read_prose(
         let next_start = figs
             .get(fi + 1..)
             .and_then(|after| {
-                after
-                    .iter()
-                    .find(|g| g.q.start >= f.tail)
-                    .map(|g| g.length.as_ref().map_or(g.q.start, |l| l.start.min(g.q.start)))
+                after.iter().find(|g| g.q.start >= f.tail).map(|g| {
+                    g.length
+                        .as_ref()
+                        .map_or(g.q.start, |l| l.start.min(g.q.start))
+                })
             })
             .unwrap_or(s_end)
             .min(s_end);
         let after_to = clause_end(&cs, f.tail, next_start);
         let after_text = chars_text(&cs, f.tail, after_to);
-        let words_stance = last_stance(&before_text).or_else(|| last_stance(&after_text));
+        let words_stance = stance_next_to(&before_text).or_else(|| last_stance(&after_text));
         let comparison = comparison_before(&before_text);
         let signed = f.q.raw.starts_with(['△', '▲']) || f.q.raw.starts_with("マイナス");
         let per_year = f.per_year.clone();
@@ -1136,7 +1165,10 @@ mod tests {
 
     #[test]
     fn a_deadline_before_the_figure_makes_it_a_target_of_that_year() {
-        let rs = read("令和8年度までに県産木材の輸出額を500億円まで伸ばす。", &Frame::default());
+        let rs = read(
+            "令和8年度までに県産木材の輸出額を500億円まで伸ばす。",
+            &Frame::default(),
+        );
         let r = one(&rs, "500億円");
         assert_eq!((r.stance, fy(r)), (Stance::Planned, Some((2026, 2026))));
         // Near miss: a year with no deadline mark and no target words is stated.
@@ -1150,7 +1182,10 @@ mod tests {
         let text = "整備率を4%(令和3年度)から12%まで高める。";
         let rs = read(text, &Frame::default());
         let start = one(&rs, "4%");
-        assert_eq!((start.stance, fy(start)), (Stance::Achieved, Some((2021, 2021))));
+        assert_eq!(
+            (start.stance, fy(start)),
+            (Stance::Achieved, Some((2021, 2021)))
+        );
         // The later figure does not take the first one's parenthesized year.
         assert_eq!(fy(one(&rs, "12%")), None);
         let rs = read("来館者数800人(2016年度)", &Frame::default());
@@ -1187,7 +1222,10 @@ mod tests {
         assert_eq!((r.stance, fy(r)), (Stance::Achieved, Some((2022, 2022))));
         assert_eq!(fy(one(&rs, "9名")), Some((2022, 2022)));
         // Near miss: an event's date is no period for the figures after it.
-        let rs = read("令和5年7月1日に開館し、3,000人が訪れた。", &Frame::default());
+        let rs = read(
+            "令和5年7月1日に開館し、3,000人が訪れた。",
+            &Frame::default(),
+        );
         assert_eq!(fy(one(&rs, "3,000人")), None);
     }
 
@@ -1200,7 +1238,9 @@ mod tests {
         let r = one(&rs, "40人");
         assert_eq!((r.stance, fy(r)), (Stance::Planned, Some((2021, 2025))));
         assert!(r.period.as_ref().is_some_and(|p| p.cumulative));
-        assert!(rs.iter().all(|r| r.quantity.unit.as_deref() != Some("年間")));
+        assert!(rs
+            .iter()
+            .all(|r| r.quantity.unit.as_deref() != Some("年間")));
     }
 
     #[test]
@@ -1217,7 +1257,10 @@ mod tests {
         };
         let rs = read("移住者数 5年間で8人", &frame);
         let r = one(&rs, "8人");
-        assert_eq!((r.stance, fy(r), r.start), (Stance::Planned, Some((2015, 2019)), 5));
+        assert_eq!(
+            (r.stance, fy(r), r.start),
+            (Stance::Planned, Some((2015, 2019)), 5)
+        );
         let rs = read("入学者数 年30人", &frame);
         let r = one(&rs, "30人");
         assert_eq!(r.period.as_ref().map(|p| p.label.as_str()), Some("年"));
@@ -1235,7 +1278,11 @@ mod tests {
         );
         let r = one(&rs, "200人");
         assert_eq!(fy(r), Some((2000, 2010)));
-        let label = r.period.as_ref().map(|p| p.label.clone()).unwrap_or_default();
+        let label = r
+            .period
+            .as_ref()
+            .map(|p| p.label.clone())
+            .unwrap_or_default();
         assert_eq!(stated_length(&label), Some(10));
         assert_eq!(r.quantity.value, -200.0);
         assert_eq!(r.change, Some(-1));
@@ -1246,7 +1293,11 @@ mod tests {
         );
         let r = one(&rs, "1.5ポイント");
         assert_eq!(fy(r), Some((1989, 1999)));
-        let label = r.period.as_ref().map(|p| p.label.clone()).unwrap_or_default();
+        let label = r
+            .period
+            .as_ref()
+            .map(|p| p.label.clone())
+            .unwrap_or_default();
         assert_eq!(stated_length(&label), Some(20));
     }
 
@@ -1256,9 +1307,10 @@ mod tests {
             "今後5年間で、過去3年間(H29～R1)の率(11.1%)から1割減少させる。",
             &Frame::default(),
         );
-        assert!(rs
-            .iter()
-            .all(|r| r.period.as_ref().is_none_or(|p| stated_length(&p.label).is_none())));
+        assert!(rs.iter().all(|r| r
+            .period
+            .as_ref()
+            .is_none_or(|p| stated_length(&p.label).is_none())));
         let rs = read(
             "平成25年～29年の平均(100件)を起点として、15年間で50%減とする。",
             &Frame::default(),
@@ -1274,18 +1326,27 @@ mod tests {
         let r = one(&rs, "3.4%");
         assert_eq!((r.quantity.value, r.change), (-3.4, Some(-1)));
         assert_eq!(r.indicator.as_deref(), Some("前年度比"));
-        let rs = read("利用者は1.2%増、経費はマイナス三%となった。", &Frame::default());
+        let rs = read(
+            "利用者は1.2%増、経費はマイナス三%となった。",
+            &Frame::default(),
+        );
         assert_eq!(one(&rs, "1.2%").quantity.value, 1.2);
         assert_eq!(one(&rs, "1.2%").change, Some(1));
         assert_eq!(one(&rs, "マイナス三%").quantity.value, -3.0);
         // Near miss: `減免` is no decrease.
         let rs = read("対象は40件の減免措置である。", &Frame::default());
-        assert_eq!((one(&rs, "40件").quantity.value, one(&rs, "40件").change), (40.0, None));
+        assert_eq!(
+            (one(&rs, "40件").quantity.value, one(&rs, "40件").change),
+            (40.0, None)
+        );
     }
 
     #[test]
     fn verbs_after_the_figure_make_it_a_target_and_a_projection() {
-        let rs = read("管理職に占める女性を4名程度とするよう努めます。", &Frame::default());
+        let rs = read(
+            "管理職に占める女性を4名程度とするよう努めます。",
+            &Frame::default(),
+        );
         assert_eq!(one(&rs, "4名程度").stance, Stance::Planned);
         let rs = read(
             "2040年には500人程度にまで減少することが見込まれます。",
@@ -1301,12 +1362,49 @@ mod tests {
     }
 
     #[test]
+    fn a_stance_noun_names_only_the_figure_next_to_it() {
+        let rs = read(
+            "現況値「120,000人」(令和元年時点)→目標値「300,000人」",
+            &Frame::default(),
+        );
+        assert_eq!(one(&rs, "120,000人").stance, Stance::Achieved);
+        assert_eq!(one(&rs, "300,000人").stance, Stance::Planned);
+        let rs = read("講習会費 参加見込人数 150人", &Frame::default());
+        assert_eq!(one(&rs, "150人").stance, Stance::Planned);
+        // Near miss: the noun is the object of another verb.
+        let rs = read(
+            "課長は進捗状況等を年2回まとめ、委員会に報告する。",
+            &Frame::default(),
+        );
+        assert_eq!(one(&rs, "2回").stance, Stance::Stated);
+    }
+
+    #[test]
+    fn json_fields_are_sentences_and_prose_quotes_are_not() {
+        let frame = Frame {
+            stance: Some(Stance::Planned),
+            ..Frame::default()
+        };
+        let rs = read(r#"{"a": "令和3年度", "b": "45人"}"#, &frame);
+        assert_eq!(fy(one(&rs, "45人")), None);
+        let rs = read(r#"平成22年の"15〜19歳"の人口は80人である。"#, &frame);
+        let r = one(&rs, "80人");
+        assert_eq!((r.stance, fy(r)), (Stance::Stated, Some((2010, 2010))));
+    }
+
+    #[test]
     fn a_headline_from_result_to_target() {
-        let rs = read("入館者数600人(2016年度)→年900人(2021年度)", &Frame::default());
+        let rs = read(
+            "入館者数600人(2016年度)→年900人(2021年度)",
+            &Frame::default(),
+        );
         assert_eq!(one(&rs, "600人").stance, Stance::Achieved);
         assert_eq!(one(&rs, "900人").stance, Stance::Planned);
         // Near miss: past years joined by an arrow, periods printed before.
-        let rs = read("1980年の転入「5,000人」→2000年の転入「3,000人」", &Frame::default());
+        let rs = read(
+            "1980年の転入「5,000人」→2000年の転入「3,000人」",
+            &Frame::default(),
+        );
         assert!(rs.iter().all(|r| r.stance == Stance::Stated));
     }
 
