@@ -216,25 +216,48 @@ pub fn render_text(p: &Probe) -> String {
         s.push('\n');
     }
     for r in &p.readings {
-        s.push_str(&format!("reading  {:<24} {:<8}", r.raw, r.stance));
+        let mut line = format!("reading  {:<24} {}", r.raw, r.stance);
         match (r.fy_start, r.fy_end) {
-            (Some(a), Some(b)) if a == b => s.push_str(&format!(" FY{a}")),
-            (Some(a), Some(b)) => s.push_str(&format!(" FY{a}–{b}")),
+            (Some(a), Some(b)) if a == b => line.push_str(&format!(" FY{a}")),
+            (Some(a), Some(b)) => line.push_str(&format!(" FY{a}–{b}")),
             _ => {}
         }
         if r.cumulative {
-            s.push_str(" cumulative");
+            line.push_str(" cumulative");
         }
         if let Some(l) = &r.period_label {
-            s.push_str(&format!(" ({l})"));
+            line.push_str(&format!(" ({l})"));
         }
         if let Some(c) = &r.change {
-            s.push_str(&format!(" {c} {}", r.value));
+            line.push_str(&format!(" {c} {}", r.value));
         }
         if let Some(i) = &r.indicator {
-            s.push_str(&format!(" [{i}]"));
+            line.push_str(&format!(" [{i}]"));
         }
+        s.push_str(&line);
         s.push('\n');
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readings_say_stance_period_and_change() {
+        let p = probe("令和9年度までに登録者を1,200人にする。経費は前年度比4.5%の減");
+        let target = &p.readings[0];
+        assert_eq!(
+            (target.stance.as_str(), target.fy_start, target.fy_end),
+            ("planned", Some(2027), Some(2027))
+        );
+        let change = &p.readings[1];
+        assert_eq!(change.value, -4.5);
+        assert_eq!(change.change.as_deref(), Some("decrease"));
+        assert_eq!(change.indicator.as_deref(), Some("前年度比"));
+        let text = render_text(&p);
+        assert!(text.contains("reading  1,200人"), "{text}");
+        assert!(text.lines().all(|l| l == l.trim_end()));
+    }
 }

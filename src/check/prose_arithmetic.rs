@@ -143,11 +143,14 @@ fn yearly_totals(facts: &DocFacts<'_>, settings: &Settings, figures: &[&Measure]
             .col
             .checked_sub(yearly.col + yearly.raw.chars().count() as u32);
         let adjacent = yearly.line == total.line && matches!(gap, Some(0..=1));
-        if !(is_yearly && total.cumulative && end > start && adjacent)
-            || yearly.unit != total.unit
-            || !is_exact(yearly)
-            || !is_exact(total)
-        {
+        let pair = is_yearly
+            && total.cumulative
+            && end > start
+            && adjacent
+            && yearly.unit == total.unit
+            && is_exact(yearly)
+            && is_exact(total);
+        if !pair {
             continue;
         }
         let years = end - start + 1;

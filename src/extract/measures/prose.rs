@@ -324,14 +324,7 @@ fn chars_text(cs: &[char], a: usize, b: usize) -> String {
 }
 
 fn starts_at(cs: &[char], i: usize, word: &str) -> bool {
-    let mut k = i;
-    for w in word.chars() {
-        if cs.get(k) != Some(&w) {
-            return false;
-        }
-        k += 1;
-    }
-    true
+    (i..).zip(word.chars()).all(|(k, w)| cs.get(k) == Some(&w))
 }
 
 fn skip_spaces(cs: &[char], mut i: usize) -> usize {
@@ -782,10 +775,10 @@ pub(crate) fn read_prose(
         // A date between a length and the figure dates the figure: the
         // length belongs to another (`今後5年間で、過去3年間(H29～R1)の率(11.1%)から`).
         let length = length.filter(|l| {
-            !preceding
+            preceding
                 .as_ref()
                 .and_then(|(k, _)| found.get(*k))
-                .is_some_and(|d| d.start >= l.end)
+                .is_none_or(|d| d.start < l.end)
         });
         let mut length_only = None;
         let period = match &length {
