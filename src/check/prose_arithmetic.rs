@@ -44,6 +44,11 @@ pub fn run(check_id: &str, facts: &DocFacts<'_>, settings: &Settings) -> Vec<Fin
     out
 }
 
+/// How many figures back a share looks for its part, and the part for its
+/// whole: extraction ties them within one sentence, and a long passage
+/// stays linear.
+const NEARBY: usize = 16;
+
 type PassageKey = (u32, Option<u32>, Option<u32>, Option<u32>);
 
 /// Prose figures by passage (block, or table cell), in reading order.
@@ -71,20 +76,25 @@ fn shares(facts: &DocFacts<'_>, settings: &Settings, figures: &[&Measure]) -> Ve
             continue;
         }
         let before = figures.get(..i).unwrap_or_default();
-        let found = before.iter().enumerate().rev().find_map(|(j, part)| {
-            let part_name = part.indicator.as_deref()?;
-            if part.measure == MeasureKind::Rate {
-                return None;
-            }
-            let whole = before.get(..j)?.iter().rev().find(|w| {
-                w.measure != MeasureKind::Rate
-                    && w.unit == part.unit
-                    && w.indicator
-                        .as_deref()
-                        .is_some_and(|wn| share_name(wn, part_name) == name)
-            })?;
-            Some((*part, *whole))
-        });
+        let found = before
+            .iter()
+            .enumerate()
+            .rev()
+            .take(NEARBY)
+            .find_map(|(j, part)| {
+                let part_name = part.indicator.as_deref()?;
+                if part.measure == MeasureKind::Rate {
+                    return None;
+                }
+                let whole = before.get(..j)?.iter().rev().take(NEARBY).find(|w| {
+                    w.measure != MeasureKind::Rate
+                        && w.unit == part.unit
+                        && w.indicator
+                            .as_deref()
+                            .is_some_and(|wn| share_name(wn, part_name) == name)
+                })?;
+                Some((*part, *whole))
+            });
         let Some((part, whole)) = found else {
             continue;
         };

@@ -36,6 +36,10 @@ use crate::segment::SegCell;
 use crate::text::MappedText;
 use crate::vocab::{prose_words as words, stance};
 
+/// How many dates (or figures) back from a figure its period (or whole)
+/// is looked for: a far one means nothing here, and a long text stays linear.
+const MAX_DATES_BACK: usize = 16;
+
 /// Char ranges of one text, asked whether `[a, b)` touches any of them in
 /// constant time: a scan of every range per number made a line holding many
 /// numbers and dates quadratic.
@@ -451,6 +455,7 @@ fn last_stance_at(text: &str) -> Option<(Stance, usize)> {
 
 /// Stated lengths of years in the text, outside dates.
 fn lengths(cs: &[char], found: &[FoundDate]) -> Vec<Length> {
+    let in_dates = Spans::new(date_spans(found), cs.len());
     let mut out = Vec::new();
     let mut i = 0;
     while i < cs.len() {
@@ -480,7 +485,7 @@ fn lengths(cs: &[char], found: &[FoundDate]) -> Vec<Length> {
                 .find(|w| starts_at(cs, after, w))
                 .map(|w| after + w.chars().count())
                 .or_else(|| matches!(cs.get(after), Some(')' | '）')).then_some(unit_end));
-            let in_date = date_spans(found).any(|(a, b)| a < unit_end && i < b);
+            let in_date = in_dates.touches(i, unit_end);
             if let (Some(end), false, 1..=200) = (link, in_date, years) {
                 out.push(Length {
                     start: i,
@@ -665,12 +670,18 @@ pub(crate) fn read_prose(
             .min(sents.len().saturating_sub(1))
     };
     let lens = lengths(&cs, found);
+    let in_length = Spans::new(lens.iter().map(|l| (l.start, l.unit_end)), cs.len());
     let periods: Vec<Option<(ProsePeriod, Option<Stance>)>> =
         found.iter().map(|d| date_period(&cs, d)).collect();
+    // Is each sentence a statement (it ends with `。`), or a label line?
+    let statements: Vec<bool> = sents
+        .iter()
+        .map(|&(a, b)| cs.get(a..b).is_some_and(|t| t.contains(&'。')))
+        .collect();
     // A stated length is a period's part, not a figure.
     let mut figs: Vec<Fig> = quantities
         .into_iter()
-        .filter(|q| !lens.iter().any(|l| l.start < q.end && q.start < l.unit_end))
+        .filter(|q| !in_length.touches(q.start, q.end))
         .map(|q| {
             let sentence = sentence_of(q.start);
             let ceiling = sents.get(sentence).map_or(cs.len(), |s| s.1);
@@ -694,15 +705,16 @@ pub(crate) fn read_prose(
         .collect();
     // Dates and lengths a figure took in its own parentheses date no other figure.
     let mut consumed = vec![false; found.len()];
-    let mut own_lengths: Vec<usize> = Vec::new();
+    let mut own_length = vec![false; lens.len()];
     for f in &mut figs {
         let Some((open, close)) = f.parens else {
             continue;
         };
         let first = skip_spaces(&cs, open);
-        if let Some(k) = found
-            .iter()
-            .position(|d| d.start == first && d.end <= close)
+        let k = found.partition_point(|d| d.start < first);
+        if found
+            .get(k)
+            .is_some_and(|d| d.start == first && d.end <= close)
         {
             if let Some(Some((p, mark))) = periods.get(k) {
                 f.period = Some(p.clone());
@@ -714,12 +726,15 @@ pub(crate) fn read_prose(
             }
         }
         // `13,000人(5年間累計)`: a length standing alone in the parentheses.
+        let j = lens.partition_point(|l| l.start < first);
         if let Some(l) = lens
-            .iter()
-            .find(|l| l.start == first && skip_spaces(&cs, l.end) == close)
+            .get(j)
+            .filter(|l| l.start == first && skip_spaces(&cs, l.end) == close)
         {
             f.length = Some(l.clone());
-            own_lengths.push(l.start);
+            if let Some(own) = own_length.get_mut(j) {
+                *own = true;
+            }
         }
     }
     for fi in 0..figs.len() {
@@ -728,9 +743,10 @@ pub(crate) fn read_prose(
         let q_start = f.q.start;
         // Where the words that belong to this figure start: after the
         // previous figure of the sentence, within the clause.
-        let prev_end = figs
-            .get(..fi)
-            .and_then(|before| before.iter().rev().find(|g| g.sentence == f.sentence))
+        let prev_end = fi
+            .checked_sub(1)
+            .and_then(|p| figs.get(p))
+            .filter(|g| g.sentence == f.sentence)
             .map_or(s_start, |g| g.q.end.max(s_start));
         let own_period = f.own_period;
         // A figure dated in its own parentheses takes no length from before it.
@@ -738,29 +754,28 @@ pub(crate) fn read_prose(
             if own_period {
                 return None;
             }
-            lens.iter()
+            let upto = lens.partition_point(|l| l.end <= q_start);
+            (0..upto)
                 .rev()
-                .find(|l| {
-                    l.end <= q_start
-                        && l.start >= prev_end
-                        && !own_lengths.contains(&l.start)
+                .map_while(|j| Some(j).zip(lens.get(j).filter(|l| l.start >= prev_end)))
+                .find(|(j, l)| {
+                    !own_length.get(*j).copied().unwrap_or(true)
                         && governs_next_clause(&cs, l.end, q_start)
                 })
-                .cloned()
+                .map(|(_, l)| l.clone())
         });
         let mut stance_mark = f.stance;
-        // The nearest period before the figure in its sentence.
+        // The nearest period before the figure in its sentence, among the
+        // few dates nearest to it: a far one dates nothing here.
         let preceding = (!own_period)
             .then(|| {
-                found.iter().enumerate().rev().find_map(|(k, d)| {
-                    let usable = d.end <= q_start
-                        && d.start >= s_start
-                        && !consumed.get(k).copied().unwrap_or(true);
-                    if !usable {
-                        return None;
-                    }
-                    periods.get(k)?.as_ref().map(|pm| (k, pm.clone()))
-                })
+                let upto = found.partition_point(|d| d.end <= q_start);
+                (0..upto)
+                    .rev()
+                    .take(MAX_DATES_BACK)
+                    .take_while(|&k| found.get(k).is_some_and(|d| d.start >= s_start))
+                    .filter(|&k| !consumed.get(k).copied().unwrap_or(true))
+                    .find_map(|k| periods.get(k)?.as_ref().map(|pm| (k, pm.clone())))
             })
             .flatten();
         if let Some((_, (_, mark))) = &preceding {
@@ -859,12 +874,7 @@ pub(crate) fn read_prose(
     }
     origins(&cs, &mut figs);
     shares(&cs, &sents, found, &mut figs);
-    let statement = |s: usize| {
-        sents
-            .get(s)
-            .and_then(|&(a, b)| cs.get(a..b))
-            .is_some_and(|t| t.contains(&'。'))
-    };
+    let statement = |s: usize| statements.get(s).copied().unwrap_or(false);
     figs.into_iter()
         .map(|f| {
             let frame_stance = frame
@@ -972,7 +982,9 @@ fn from_to_span(
         .iter()
         .zip(periods)
         .rev()
-        .filter(|(d, _)| d.start >= s_start && joined(d))
+        .take(MAX_DATES_BACK)
+        .take_while(|(d, _)| d.start >= s_start)
+        .filter(|(d, _)| joined(d))
         .filter_map(|(d, pm)| {
             let (from, _) = pm.as_ref()?;
             (from.fy_start == from.fy_end && from.fy_end < p.fy_start).then_some((d, from))
@@ -1036,7 +1048,7 @@ fn origins(cs: &[char], figs: &mut [Fig]) {
 fn shares(cs: &[char], sents: &[(usize, usize)], found: &[FoundDate], figs: &mut [Fig]) {
     let is_rate = |f: &Fig| f.q.unit.as_deref() == Some("%");
     let mut whole: Option<usize> = None;
-    let mut parts: Vec<usize> = Vec::new();
+    let mut is_part = vec![false; figs.len()];
     let mut triples: Vec<(usize, usize, usize)> = Vec::new();
     let mut sentence = usize::MAX;
     let mut last_figure: Option<usize> = None;
@@ -1045,7 +1057,6 @@ fn shares(cs: &[char], sents: &[(usize, usize)], found: &[FoundDate], figs: &mut
         if f.sentence != sentence {
             sentence = f.sentence;
             whole = None;
-            parts.clear();
             last_figure = None;
         }
         let s_start = sents.get(sentence).map_or(0, |s| s.0);
@@ -1065,12 +1076,17 @@ fn shares(cs: &[char], sents: &[(usize, usize)], found: &[FoundDate], figs: &mut
             continue;
         }
         let same_unit = |g: &Fig| g.q.unit == f.q.unit && g.q.value >= f.q.value;
-        if words::PART_BEFORE.iter().any(|w| clause.starts_with(w)) {
-            let earlier = (0..i).rev().find(|&k| {
-                figs.get(k).is_some_and(|g| {
-                    g.sentence == sentence && !is_rate(g) && !parts.contains(&k) && same_unit(g)
-                })
-            });
+        let introduced = words::PART_BEFORE.iter().any(|w| clause.starts_with(w));
+        if introduced {
+            let earlier = (0..i)
+                .rev()
+                .take(MAX_DATES_BACK)
+                .take_while(|&k| figs.get(k).is_some_and(|g| g.sentence == sentence))
+                .find(|&k| {
+                    let part = is_part.get(k).copied().unwrap_or(true);
+                    figs.get(k)
+                        .is_some_and(|g| !is_rate(g) && !part && same_unit(g))
+                });
             if earlier.is_some() {
                 whole = earlier;
             }
@@ -1087,10 +1103,16 @@ fn shares(cs: &[char], sents: &[(usize, usize)], found: &[FoundDate], figs: &mut
                         skip_spaces(cs, open) == g.q.start && skip_spaces(cs, g.q.end) == close
                     })
             });
-            if let Some(_share) = inner {
+            if inner.is_some() {
                 triples.push((w, i, i + 1));
             }
-            parts.push(i);
+            // Only a figure with its share or after `うち` is a part: others
+            // of the unit may be wholes of their own.
+            if inner.is_some() || introduced {
+                if let Some(p) = is_part.get_mut(i) {
+                    *p = true;
+                }
+            }
         }
         if is_whole {
             whole = Some(i);
@@ -1105,16 +1127,15 @@ fn shares(cs: &[char], sents: &[(usize, usize)], found: &[FoundDate], figs: &mut
             .or_else(|| {
                 let f = f?;
                 let s_start = sents.get(f.sentence).map_or(0, |s| s.0);
-                let after_figure = (0..k)
-                    .rev()
-                    .find_map(|p| figs.get(p).filter(|g| g.sentence == f.sentence))
+                let after_figure = k
+                    .checked_sub(1)
+                    .and_then(|p| figs.get(p))
+                    .filter(|g| g.sentence == f.sentence)
                     .map_or(s_start, |g| g.tail.min(f.start).max(g.q.end));
                 let after_date = found
-                    .iter()
-                    .filter(|d| d.end <= f.start)
-                    .map(|d| d.end)
-                    .max()
-                    .unwrap_or(0);
+                    .get(..found.partition_point(|d| d.end <= f.start))
+                    .and_then(<[FoundDate]>::last)
+                    .map_or(0, |d| d.end);
                 let from = clause_start(cs, f.start, after_figure.max(after_date));
                 name_before(&chars_text(cs, from, f.start))
             })
