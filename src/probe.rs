@@ -1,10 +1,11 @@
 //! `planfacts probe TEXT`: how planfacts reads one string — the dates and
-//! quantities it finds, with their normalized values.
+//! quantities it finds, with their normalized values, and what each
+//! figure's sentence says about it (stance, period, change).
 
 use serde::Serialize;
 
 use crate::extract::dates::{self, DateContext};
-use crate::extract::measures::tokens;
+use crate::extract::measures::{read_prose, tokens, Frame};
 use crate::extract::numbers;
 use crate::model::DateKind;
 use crate::normalize;
@@ -43,11 +44,29 @@ pub struct ProbeQuantity {
     pub col: u32,
 }
 
+/// What a figure's sentence says about it, as a prose measure would carry
+/// it (SPEC `measures` column names); read with no heading or table around.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProbeReading {
+    pub raw: String,
+    pub value: f64,
+    pub stance: String,
+    pub period_label: Option<String>,
+    pub fy_start: Option<i32>,
+    pub fy_end: Option<i32>,
+    pub cumulative: bool,
+    pub indicator: Option<String>,
+    /// `increase` / `decrease` for a figure printed as a change.
+    pub change: Option<String>,
+    pub col: u32,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Probe {
     pub normalized: String,
     pub dates: Vec<ProbeDate>,
     pub quantities: Vec<ProbeQuantity>,
+    pub readings: Vec<ProbeReading>,
 }
 
 /// Read one string as a line of a document. The string's first full date
@@ -128,6 +147,24 @@ pub fn probe(text: &str) -> Probe {
                 col: norm.pos_at(q.start).col,
             });
         }
+        let prose = numbers::find_quantities(&norm.text);
+        for r in read_prose(&norm.text, &found, prose, &Frame::default()) {
+            let period = r.period.as_ref();
+            out.readings.push(ProbeReading {
+                raw: raw_of(r.start, r.end),
+                value: r.quantity.value,
+                stance: r.stance.as_str().to_string(),
+                period_label: period.map(|p| p.label.clone()).or(r.bare_label.clone()),
+                fy_start: period.map(|p| p.fy_start),
+                fy_end: period.map(|p| p.fy_end),
+                cumulative: period.is_some_and(|p| p.cumulative && p.fy_start < p.fy_end),
+                indicator: r.indicator.clone(),
+                change: r
+                    .change
+                    .map(|c| if c < 0 { "decrease" } else { "increase" }.to_string()),
+                col: norm.pos_at(r.start).col,
+            });
+        }
         if !out.normalized.is_empty() {
             out.normalized.push('\n');
         }
@@ -178,5 +215,49 @@ pub fn render_text(p: &Probe) -> String {
         }
         s.push('\n');
     }
+    for r in &p.readings {
+        let mut line = format!("reading  {:<24} {}", r.raw, r.stance);
+        match (r.fy_start, r.fy_end) {
+            (Some(a), Some(b)) if a == b => line.push_str(&format!(" FY{a}")),
+            (Some(a), Some(b)) => line.push_str(&format!(" FY{a}–{b}")),
+            _ => {}
+        }
+        if r.cumulative {
+            line.push_str(" cumulative");
+        }
+        if let Some(l) = &r.period_label {
+            line.push_str(&format!(" ({l})"));
+        }
+        if let Some(c) = &r.change {
+            line.push_str(&format!(" {c} {}", r.value));
+        }
+        if let Some(i) = &r.indicator {
+            line.push_str(&format!(" [{i}]"));
+        }
+        s.push_str(&line);
+        s.push('\n');
+    }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readings_say_stance_period_and_change() {
+        let p = probe("令和9年度までに登録者を1,200人にする。経費は前年度比4.5%の減");
+        let target = &p.readings[0];
+        assert_eq!(
+            (target.stance.as_str(), target.fy_start, target.fy_end),
+            ("planned", Some(2027), Some(2027))
+        );
+        let change = &p.readings[1];
+        assert_eq!(change.value, -4.5);
+        assert_eq!(change.change.as_deref(), Some("decrease"));
+        assert_eq!(change.indicator.as_deref(), Some("前年度比"));
+        let text = render_text(&p);
+        assert!(text.contains("reading  1,200人"), "{text}");
+        assert!(text.lines().all(|l| l == l.trim_end()));
+    }
 }

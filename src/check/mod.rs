@@ -9,6 +9,7 @@ mod grid;
 pub mod implied_base_drift;
 pub mod invalid_date;
 pub mod period_length;
+pub mod prose_arithmetic;
 pub mod rate_parts_vs_total;
 pub mod rate_vs_ratio;
 pub mod relisted_mismatch;
@@ -238,7 +239,10 @@ pub fn check_document(facts: &DocFacts<'_>, config: &Config) -> Vec<Finding> {
     let mut out = Vec::new();
     for check in CHECKS.iter().filter(|c| config.enabled(c.id)) {
         let severity = config.checks.get(check.id).and_then(|c| c.severity);
-        for mut f in (check.run)(facts, &config.settings(check.id)) {
+        let settings = config.settings(check.id);
+        // Arithmetic stated inside a sentence is reported under the check it belongs to.
+        let in_prose = prose_arithmetic::run(check.id, facts, &settings);
+        for mut f in (check.run)(facts, &settings).into_iter().chain(in_prose) {
             if let Some(s) = severity {
                 f.severity = s;
             }

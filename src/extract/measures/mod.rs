@@ -27,6 +27,7 @@ use crate::vocab::qualifiers;
 pub(crate) use key_value::tokens;
 use key_value::{bullet_key, kv_measures};
 use prose::prose_measures;
+pub(crate) use prose::{is_per_year_label, read_prose, share_name, stated_length, Frame};
 use records::record_measures;
 use section::{section_of, Sections};
 use table::table_measures;

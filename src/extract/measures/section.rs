@@ -88,6 +88,8 @@ pub(super) struct Inherited {
 pub(super) struct Section {
     pub(super) inherited: Rc<Inherited>,
     pub(super) fiscal_year: Option<i32>,
+    /// The era bare years in the block read in (`30年度` in a 平成 text).
+    pub(super) era: Option<&'static str>,
 }
 
 impl Deref for Section {
@@ -119,6 +121,7 @@ pub(super) fn section_of(
     seen: &mut Sections,
 ) -> Section {
     let fiscal_year = dated.contexts.get(i).and_then(|c| c.fiscal_year);
+    let era = dated.contexts.get(i).and_then(|c| c.era);
     let parent = dated.blocks.get(i).and_then(|b| b.block.parent_id);
     // A place label a key of the same family closed (`【北山市】` then
     // `【予算額】1,234千円`, peers) still names the place of what follows it.
@@ -135,6 +138,7 @@ pub(super) fn section_of(
         return Section {
             inherited: Rc::clone(s),
             fiscal_year,
+            era,
         };
     }
     let ancestors = dated.ancestors(i);
@@ -165,6 +169,7 @@ pub(super) fn section_of(
     Section {
         inherited,
         fiscal_year,
+        era,
     }
 }
 

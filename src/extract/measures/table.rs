@@ -403,51 +403,14 @@ pub(super) fn is_bare_year(q: &Quantity) -> bool {
         && (1868.0..=2100.0).contains(&q.number)
 }
 
-/// The quantities a value cell holds: the whole cell, or, in a column
-/// whose header names a period or stance, the counted figures of a short
-/// phrase (`年40人`, `9人(延べ243日)`), each with the years it totals when a
-/// span of years leads it (`5年間で15人`: 5).
-pub(super) fn cell_quantities(cell: &SegCell, header: &str) -> Vec<(Quantity, Option<i32>)> {
+/// The quantity a value cell holds when the cell is one figure; a phrase
+/// (`年40人`, `9人(延べ243日)`, `5年間で15人`) is none, and is read as prose
+/// framed by the cell's header.
+pub(super) fn cell_quantity(cell: &SegCell) -> Option<Quantity> {
     if cell.cell.value.is_some() || cell.cell.text.is_empty() {
-        return cell
-            .quantity
-            .clone()
-            .map(|q| (q, None))
-            .into_iter()
-            .collect();
+        return cell.quantity.clone();
     }
-    if let Some(q) = numbers::parse_quantity(&cell.content.text) {
-        return vec![(q, None)];
-    }
-    let meaningful = stance_of(header).is_some()
-        || dates::find_dates(header, &DateContext::default()).len() == 1;
-    if !meaningful || cell.content.text.chars().count() > 20 {
-        return Vec::new();
-    }
-    let found = numbers::find_quantities(&cell.content.text);
-    let mut out = Vec::new();
-    // The span of years just before a figure: its end and length.
-    let mut span: Option<(usize, i32)> = None;
-    for q in found {
-        match q.unit.as_deref() {
-            Some("年間") => span = Some((q.end, q.number as i32)),
-            Some("か月" | "ヶ月" | "カ月" | "日間") => span = None,
-            _ => {
-                // `5年間で15人`, `5年間の累計15人`: a short joint only.
-                let years = span
-                    .take()
-                    .filter(|(end, _)| q.start.saturating_sub(*end) <= 3)
-                    .map(|(_, n)| n)
-                    .filter(|n| *n > 1);
-                out.push((q, years));
-            }
-        }
-    }
-    // A phrase of many figures is a sentence, not a cell's figure.
-    if out.len() > 3 {
-        out.clear();
-    }
-    out
+    numbers::parse_quantity(&cell.content.text)
 }
 
 /// The year-field columns of a table (`予算年度`, `年度`, `fiscal_year`)
@@ -546,8 +509,7 @@ pub(super) fn table_measures<'a>(
         if code_col {
             continue;
         }
-        let quantities = cell_quantities(cell, header);
-        if quantities.is_empty() {
+        let Some(q) = cell_quantity(cell) else {
             prose_measures(
                 ctx,
                 &section,
@@ -559,8 +521,8 @@ pub(super) fn table_measures<'a>(
                 out,
             );
             continue;
-        }
-        if year_col && quantities.iter().all(|(q, _)| is_bare_year(q)) {
+        };
+        if year_col && is_bare_year(&q) {
             continue;
         }
         let header_cum =
@@ -721,69 +683,62 @@ pub(super) fn table_measures<'a>(
             .rev()
             .chain(cell.label_parts.iter().rev())
             .find_map(|t| memo.unit(t));
-        for (q, years) in quantities {
-            let (unit, value, scale) = match (
-                &q.unit,
-                label_unit.as_ref().or(frame.unit.as_ref()).or(unit_context),
-            ) {
-                (Some(u), _) => (Some(u.clone()), q.value, q.scale),
-                (None, Some((u, s))) => (Some(u.clone()), q.number * s, *s),
-                (None, None) if rate_header => (Some("%".to_string()), q.value, q.scale),
-                (None, None) => (
-                    indicator
-                        .as_deref()
-                        .and_then(keywords::unit_from_indicator)
-                        .map(str::to_string),
-                    q.value,
-                    q.scale,
-                ),
-            };
-            let (fy_start, fy_end, period_label) = match &period {
-                // `5年間で15人` under `目標値(2019年度)`: the five years to 2019.
-                Some(p) => (
-                    match (years, p.fy_end) {
-                        (Some(n), Some(end)) => Some(end - n + 1),
-                        _ => p.fy_start,
-                    },
-                    p.fy_end,
-                    Some(p.label.clone()).filter(|l| !l.is_empty()),
-                ),
-                None => (None, None, None),
-            };
-            let at = cell.content.pos_at(q.start);
-            out.push(Measure {
-                doc_id: ctx.doc_id.clone(),
-                measure_id: 0,
-                entity: section.entity.clone(),
-                section: group.clone().or_else(|| section.heading.clone()),
-                indicator: indicator.clone(),
-                stance,
-                measure: if rate_header && unit.is_none() {
-                    MeasureKind::Rate
-                } else {
-                    kind_of(unit.as_deref())
-                },
-                period_label,
-                fy_start,
-                fy_end,
-                cumulative: cumulative_word
-                    || years.is_some()
-                    || matches!((fy_start, fy_end), (Some(a), Some(b)) if b > a),
-                value,
-                unit,
-                scale,
-                decimals: q.decimals,
-                approx: q.approx,
-                qualifier: q.qualifier.clone(),
-                source: MeasureSource::Table,
-                raw: raw_span(lines, &cell.content, q.start, q.end),
-                line: at.line,
-                col: at.col,
-                block_id: table_id,
-                table_id: Some(table_id),
-                table_row: Some(cell.cell.row),
-                table_col: Some(cell.cell.col),
-            });
-        }
+        let (unit, value, scale) = match (
+            &q.unit,
+            label_unit.as_ref().or(frame.unit.as_ref()).or(unit_context),
+        ) {
+            (Some(u), _) => (Some(u.clone()), q.value, q.scale),
+            (None, Some((u, s))) => (Some(u.clone()), q.number * s, *s),
+            (None, None) if rate_header => (Some("%".to_string()), q.value, q.scale),
+            (None, None) => (
+                indicator
+                    .as_deref()
+                    .and_then(keywords::unit_from_indicator)
+                    .map(str::to_string),
+                q.value,
+                q.scale,
+            ),
+        };
+        let (fy_start, fy_end, period_label) = match &period {
+            Some(p) => (
+                p.fy_start,
+                p.fy_end,
+                Some(p.label.clone()).filter(|l| !l.is_empty()),
+            ),
+            None => (None, None, None),
+        };
+        let at = cell.content.pos_at(q.start);
+        out.push(Measure {
+            doc_id: ctx.doc_id.clone(),
+            measure_id: 0,
+            entity: section.entity.clone(),
+            section: group.clone().or_else(|| section.heading.clone()),
+            indicator: indicator.clone(),
+            stance,
+            measure: if rate_header && unit.is_none() {
+                MeasureKind::Rate
+            } else {
+                kind_of(unit.as_deref())
+            },
+            period_label,
+            fy_start,
+            fy_end,
+            cumulative: cumulative_word
+                || matches!((fy_start, fy_end), (Some(a), Some(b)) if b > a),
+            value,
+            unit,
+            scale,
+            decimals: q.decimals,
+            approx: q.approx,
+            qualifier: q.qualifier.clone(),
+            source: MeasureSource::Table,
+            raw: raw_span(lines, &cell.content, q.start, q.end),
+            line: at.line,
+            col: at.col,
+            block_id: table_id,
+            table_id: Some(table_id),
+            table_row: Some(cell.cell.row),
+            table_col: Some(cell.cell.col),
+        });
     }
 }
