@@ -10,6 +10,7 @@ mod document;
 mod html_table;
 mod lines;
 mod markers;
+mod stacked;
 mod table;
 #[cfg(test)]
 mod tests;
