@@ -802,7 +802,7 @@ struct Header {
 fn period(words: &[String]) -> Option<usize> {
     let n = words.len();
     (1..n).find(|&p| {
-        n % p == 0
+        n.is_multiple_of(p)
             && words
                 .iter()
                 .enumerate()
@@ -873,7 +873,7 @@ fn readings(p: &Piece) -> Vec<Vec<MappedText>> {
     let n = chars.len();
     let unit = (1..=n / 2)
         .find(|&u| {
-            n % u == 0
+            n.is_multiple_of(u)
                 && chars
                     .iter()
                     .enumerate()
@@ -1231,6 +1231,12 @@ mod tests {
             "第４地区                                       9",
         ));
         assert_eq!(assign(&far, &cols), None);
+    }
+
+    #[test]
+    fn plain_aligned_tables_are_left_to_the_plain_reader() {
+        let lines = doc("   区分      本年度     前年度\n   給料       1,200      1,100\n   手当         300        250\n   計         1,500      1,350");
+        assert_eq!(Scan::new(&lines).run(0), None);
     }
 
     #[test]
