@@ -122,7 +122,7 @@ fn find_tables(lines: &[NormLine], infos: &[LineInfo]) -> Vec<Option<TableRun>> 
             .or_else(|| tab_run(lines, i))
             .or_else(|| pipe_run(infos, i))
             .or_else(|| {
-                scan.run(i).map(|end| TableRun {
+                scan.run(lines, i).map(|end| TableRun {
                     kind: TableKind::Stacked,
                     end,
                 })

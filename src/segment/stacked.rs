@@ -20,6 +20,7 @@
 use std::ops::Range;
 use std::rc::Rc;
 
+use crate::extract::numbers::unit_statement;
 use crate::normalize::NormLine;
 use crate::text::MappedText;
 use crate::vocab::stance::{ACHIEVED, PLANNED, STANDALONE};
@@ -44,6 +45,9 @@ const MAX_LINES: usize = 400;
 const MAX_SHIFT: usize = 8;
 /// Text pieces of a line that can be a group label's piece.
 const MAX_LABEL_PIECES: usize = 3;
+/// Longest header piece read as glued words (a sub-header of a few
+/// columns; longer text is a title or a note).
+const MAX_GLUED_CHARS: usize = 80;
 /// Glued header pieces tried in one side at once.
 const MAX_GLUED_PIECES: usize = 8;
 
@@ -129,14 +133,10 @@ fn pieces(line: &NormLine) -> Vec<Piece> {
         };
         // Cut between two words when either is a number of two or more chars.
         let mut groups: Vec<Range<usize>> = vec![];
-        for w in &words {
-            let cut = groups.last().is_some_and(|g| {
-                let prev = words
-                    .iter()
-                    .rev()
-                    .find(|p| p.end <= w.start && p.start >= g.start);
-                is_wide_numeral(&text_of(w)) || prev.is_some_and(|p| is_wide_numeral(&text_of(p)))
-            });
+        for (n, w) in words.iter().enumerate() {
+            let prev = n.checked_sub(1).and_then(|p| words.get(p));
+            let cut =
+                is_wide_numeral(&text_of(w)) || prev.is_some_and(|p| is_wide_numeral(&text_of(p)));
             match groups.last_mut() {
                 Some(g) if !cut => g.end = w.end,
                 _ => groups.push(w.clone()),
@@ -268,50 +268,62 @@ fn region(roles: &[Role], texts: &[usize], i: usize) -> Option<Region> {
     (body.iter().filter(|b| b.1).count() >= 3).then_some(Region { header, body })
 }
 
-/// Lines already split into pieces, for the whole document.
+/// What each line of a document is, to find the tables; pieces are read
+/// again for the few runs that may be one (holding every line's pieces
+/// would double a large document's memory).
 pub(crate) struct Scan {
-    pieces: Vec<Vec<Piece>>,
     roles: Vec<Role>,
     texts: Vec<usize>,
+    /// The line states a unit for a table (`（単位：人）`).
+    unit_notes: Vec<bool>,
 }
 
 impl Scan {
     pub(crate) fn new(lines: &[NormLine]) -> Self {
-        let pieces: Vec<Vec<Piece>> = lines.iter().map(pieces).collect();
-        let roles = lines.iter().zip(&pieces).map(|(l, p)| role(l, p)).collect();
-        let texts = pieces.iter().map(Vec::len).collect();
-        Scan {
-            pieces,
-            roles,
-            texts,
+        let mut scan = Scan {
+            roles: Vec::with_capacity(lines.len()),
+            texts: Vec::with_capacity(lines.len()),
+            unit_notes: Vec::with_capacity(lines.len()),
+        };
+        for l in lines {
+            let ps = pieces(l);
+            scan.roles.push(role(l, &ps));
+            scan.texts.push(ps.len());
+            scan.unit_notes
+                .push(ps.iter().any(|p| unit_statement(&p.text.text).is_some()));
         }
+        scan
     }
 
-    /// Whether a multi-level aligned table starts at line `i`: its last
-    /// line. Only tables that need this reader are taken (a glued figure,
-    /// a group label between rows, a glued sub-header, a second table to the
-    /// right, or a second block); plain ones are left to the others.
-    pub(crate) fn run(&self, i: usize) -> Option<usize> {
-        if self.roles.get(i).is_none_or(|r| *r == Role::Stop) {
+    /// Whether a multi-level aligned table starts at line `i` of `lines`
+    /// (those `Scan::new` was given): its last line. Only tables that need
+    /// this reader are taken (a glued figure, a group label between rows, a
+    /// glued sub-header, a second table to the right, or a second block);
+    /// plain ones are left to the others.
+    pub(crate) fn run(&self, lines: &[NormLine], i: usize) -> Option<usize> {
+        // The table starts with its header: a text line.
+        if self.roles.get(i) != Some(&Role::Text) {
             return None;
         }
-        let unit_note = |k: usize| {
-            self.pieces
-                .get(k)
-                .is_some_and(|ps| ps.iter().any(|p| p.text.text.contains("単位")))
-        };
+        let unit_note = |k: usize| self.unit_notes.get(k).copied().unwrap_or(false);
         // A unit note (`（単位：人）`) is the caption above a table, not its
         // header; a text line right above is the header's first line (a
         // table is read from where its header starts, or not at all).
-        let above = i.checked_sub(1).map_or(Role::Stop, |k| {
-            self.roles.get(k).copied().unwrap_or(Role::Stop)
-        });
+        let above = i
+            .checked_sub(1)
+            .and_then(|k| self.roles.get(k).copied())
+            .unwrap_or(Role::Stop);
         if unit_note(i) || (above == Role::Text && !i.checked_sub(1).is_some_and(unit_note)) {
             return None;
         }
         let region = region(&self.roles, &self.texts, i)?;
-        let layout = Layout::read(&self.pieces, &region)?;
         let last = region.body.last()?.0;
+        let local: Vec<Vec<Piece>> = lines.get(i..=last)?.iter().map(pieces).collect();
+        let shifted = Region {
+            header: region.header.iter().map(|k| k - i).collect(),
+            body: region.body.iter().map(|(k, r)| (k - i, *r)).collect(),
+        };
+        let layout = Layout::read(&local, &shifted)?;
         layout.needed().then_some(last)
     }
 }
@@ -335,7 +347,7 @@ struct Side {
 struct Layout<'p> {
     columns: Vec<Column>,
     sides: Vec<Side>,
-    /// Per row (body index of a row line), the column of each piece.
+    /// Per row: its line index, and the column of each of its pieces.
     rows: Vec<(usize, Vec<(usize, &'p Piece)>)>,
     /// Label lines: line index and pieces.
     labels: Vec<(usize, &'p [Piece])>,
@@ -867,7 +879,7 @@ fn readings(p: &Piece) -> Vec<Vec<MappedText>> {
     let text = p.text.trim();
     let chars: Vec<char> = text.text.chars().collect();
     let mut out = vec![vec![text.clone()]];
-    if chars.iter().any(|c| c.is_whitespace()) {
+    if chars.len() > MAX_GLUED_CHARS || chars.iter().any(|c| c.is_whitespace()) {
         return out;
     }
     let n = chars.len();
@@ -964,7 +976,8 @@ pub(crate) fn stacked_blocks(
     let Some(region) = region(&scan.roles, &scan.texts, 0) else {
         return vec![];
     };
-    let Some(layout) = Layout::read(&scan.pieces, &region) else {
+    let all: Vec<Vec<Piece>> = lines.iter().map(pieces).collect();
+    let Some(layout) = Layout::read(&all, &region) else {
         return vec![];
     };
     let header = layout.header_grids();
@@ -1051,7 +1064,7 @@ pub(crate) fn stacked_blocks(
                     if layout.side_of_col(*c) != s {
                         continue;
                     }
-                    let at = c - side.cols.start + usize::from(group);
+                    let at = c.saturating_sub(side.cols.start) + usize::from(group);
                     if let Some(slot) = row.get_mut(at) {
                         *slot = grid_cell(p.text.clone(), raw);
                     }
@@ -1236,13 +1249,13 @@ mod tests {
     #[test]
     fn plain_aligned_tables_are_left_to_the_plain_reader() {
         let lines = doc("   区分      本年度     前年度\n   給料       1,200      1,100\n   手当         300        250\n   計         1,500      1,350");
-        assert_eq!(Scan::new(&lines).run(0), None);
+        assert_eq!(Scan::new(&lines).run(&lines, 0), None);
     }
 
     #[test]
     fn a_run_of_rows_without_a_header_is_not_taken() {
         // The rows of a larger layout cut off by blank lines: no header.
         let lines = doc("   第１地区 120 30.0     40   10.0\n 令\n   第２地区 280 70.0     60   15.0\n   計       400 100.0    100  100.0");
-        assert_eq!(Scan::new(&lines).run(0), None);
+        assert_eq!(Scan::new(&lines).run(&lines, 0), None);
     }
 }
