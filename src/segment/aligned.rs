@@ -26,10 +26,8 @@ fn char_width(c: char) -> usize {
     }
 }
 
-/// Fields of one line with their display columns (`start..end`), read
-/// from the raw text so that width folding does not move them.
-fn fields(line: &NormLine) -> Vec<(crate::text::MappedText, Range<usize>)> {
-    // Display column where each raw char starts.
+/// Display column where each raw char of a line starts, and the end.
+pub(super) fn display_cols(line: &NormLine) -> Vec<usize> {
     let mut at = Vec::with_capacity(line.raw.len() + 1);
     let mut x = 0;
     for c in line.raw.chars() {
@@ -37,16 +35,29 @@ fn fields(line: &NormLine) -> Vec<(crate::text::MappedText, Range<usize>)> {
         x += if c == '\t' { 8 } else { char_width(c) };
     }
     at.push(x);
+    at
+}
+
+/// The display columns (`start..end`) a piece of a line covers.
+pub(super) fn span_of(at: &[usize], text: &crate::text::MappedText) -> Range<usize> {
+    let col = |p: Option<&crate::model::Pos>| {
+        p.and_then(|p| at.get(p.col as usize)).copied().unwrap_or(0)
+    };
+    let start = col(text.pos.first());
+    let last = text.pos.last().map(|p| p.col as usize + 1);
+    let end = last.and_then(|l| at.get(l)).copied().unwrap_or(start + 1);
+    start..end.max(start + 1)
+}
+
+/// Fields of one line with their display columns (`start..end`), read
+/// from the raw text so that width folding does not move them.
+pub(super) fn fields(line: &NormLine) -> Vec<(crate::text::MappedText, Range<usize>)> {
+    let at = display_cols(line);
     split_spaces(&line.norm)
         .into_iter()
         .map(|f| {
-            let col = |p: Option<&crate::model::Pos>| {
-                p.and_then(|p| at.get(p.col as usize)).copied().unwrap_or(0)
-            };
-            let start = col(f.pos.first());
-            let last = f.pos.last().map(|p| p.col as usize + 1);
-            let end = last.and_then(|l| at.get(l)).copied().unwrap_or(start + 1);
-            (f, start..end.max(start + 1))
+            let span = span_of(&at, &f);
+            (f, span)
         })
         .collect()
 }
@@ -98,13 +109,13 @@ fn columns(lines: &[Vec<Range<usize>>]) -> Option<Vec<Range<usize>>> {
     Some(cols)
 }
 
-fn overlap(c: &Range<usize>, f: &Range<usize>) -> usize {
+pub(super) fn overlap(c: &Range<usize>, f: &Range<usize>) -> usize {
     f.end.min(c.end).saturating_sub(f.start.max(c.start))
 }
 
 /// The column a field lies in: the one it overlaps most, else the nearest
 /// (a field in the gap between two columns goes right on a tie).
-fn column_of(cols: &[Range<usize>], f: &Range<usize>) -> Option<usize> {
+pub(super) fn column_of(cols: &[Range<usize>], f: &Range<usize>) -> Option<usize> {
     let best = (0..cols.len()).max_by_key(|&i| cols.get(i).map_or(0, |c| overlap(c, f)))?;
     if cols.get(best).is_some_and(|c| overlap(c, f) > 0) {
         return Some(best);

@@ -17,6 +17,7 @@ use super::lines::{
 use super::markers::{
     is_figure, lone_key, parse_key_value, parse_label_value, parse_marker, KeyValue, Marker,
 };
+use super::stacked::{stacked_blocks, Scan};
 use super::table::{
     grid_cell, grid_to_cells, is_pipe_separator, quantity, space_field_texts, split_on, split_pipe,
     split_spaces, Grid,
@@ -61,6 +62,8 @@ impl LineInfo {
 enum TableKind {
     Html,
     Aligned,
+    /// A multi-level aligned table (`stacked.rs`).
+    Stacked,
     Tab,
     Pipe,
     Spaces,
@@ -93,6 +96,7 @@ fn has_quantity(fields: &[&str]) -> bool {
 /// Find every table run first, so the line-by-line pass can stop at them.
 fn find_tables(lines: &[NormLine], infos: &[LineInfo]) -> Vec<Option<TableRun>> {
     let mut out = vec![None; lines.len()];
+    let scan = Scan::new(lines);
     let mut i = 0;
     // Lines up to here belong to a run already found not to be aligned.
     let mut not_aligned: Option<usize> = None;
@@ -119,6 +123,12 @@ fn find_tables(lines: &[NormLine], infos: &[LineInfo]) -> Vec<Option<TableRun>> 
             })
             .or_else(|| tab_run(lines, i))
             .or_else(|| pipe_run(infos, i))
+            .or_else(|| {
+                scan.run(lines, i).map(|end| TableRun {
+                    kind: TableKind::Stacked,
+                    end,
+                })
+            })
             .or_else(&mut aligned)
             .or_else(|| space_run(infos, i));
         let run = run.map(|r| across_page_breaks(lines, infos, i, r));
@@ -181,7 +191,7 @@ fn across_page_breaks(
                     end,
                 }),
             TableKind::Spaces => space_run(infos, j),
-            TableKind::Html => None,
+            TableKind::Html | TableKind::Stacked => None,
         };
         match next {
             Some(n) if n.kind == run.kind && n.end >= j => run.end = n.end,
@@ -635,6 +645,10 @@ impl<'a> Builder<'a> {
 
     fn table(&mut self, i: usize, run: TableRun) {
         self.list_indents.clear();
+        if run.kind == TableKind::Stacked {
+            self.stacked_table(i, run);
+            return;
+        }
         let lines = self.lines.get(i..=run.end).unwrap_or_default();
         let mut header_rows = None;
         let mut rows = vec![];
@@ -669,7 +683,7 @@ impl<'a> Builder<'a> {
                     }
                     f
                 }
-                TableKind::Html | TableKind::Aligned => vec![],
+                TableKind::Html | TableKind::Aligned | TableKind::Stacked => vec![],
                 TableKind::Spaces => self
                     .info(i + k)
                     .map(|x| split_spaces(&x.body))
@@ -708,6 +722,34 @@ impl<'a> Builder<'a> {
         let at = self.emit(d);
         if let Some(b) = self.out.last_mut().filter(|b| b.block.block_id == at) {
             b.cells = cells;
+        }
+    }
+
+    /// A multi-level aligned table: one table block per block of rows.
+    fn stacked_table(&mut self, i: usize, run: TableRun) {
+        let lines = self.lines.get(i..=run.end).unwrap_or_default();
+        let first_id = self.next_id();
+        let blocks = stacked_blocks(self.doc_id, lines, &mut self.raw, |n| {
+            first_id.saturating_add(u32::try_from(n).unwrap_or(u32::MAX))
+        });
+        let mut from = i;
+        let count = blocks.len();
+        for (n, b) in blocks.into_iter().enumerate() {
+            // Blocks cover the run without a gap: the last one takes any
+            // line left after it.
+            let last = if n + 1 == count { run.end } else { i + b.last };
+            let mut d = Draft::new(BlockKind::Table, from, last, MappedText::new());
+            d.text = b.text;
+            let at = self.emit(d);
+            if let Some(sb) = self.out.last_mut().filter(|sb| sb.block.block_id == at) {
+                sb.cells = b.cells;
+            }
+            from = last + 1;
+        }
+        if count == 0 {
+            let mut d = Draft::new(BlockKind::Unparsed, i, run.end, MappedText::new());
+            d.reason = Some("table not read".to_string());
+            self.emit(d);
         }
     }
 

@@ -11,6 +11,7 @@ mod html_table;
 mod json_pairs;
 mod lines;
 mod markers;
+mod stacked;
 mod table;
 #[cfg(test)]
 mod tests;

@@ -374,6 +374,169 @@ fn space_aligned_table() {
     );
 }
 
+/// A layout line: each text starting at its display column (wide chars
+/// take two), as layout-preserving PDF text prints it.
+fn place(items: &[(usize, &str)]) -> String {
+    let mut out = String::new();
+    let mut x = 0;
+    for (col, text) in items {
+        while x < *col {
+            out.push(' ');
+            x += 1;
+        }
+        out.push_str(text);
+        x += text
+            .chars()
+            .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+            .sum::<usize>();
+    }
+    out
+}
+
+/// A table of counts and shares in three groups and a small table beside
+/// it, laid out as PDF text: group names drifting right, a row-label header
+/// on a line of its own, the sub-header glued (`件数構成比件数構成比…`), a
+/// group label written down the margin between rows, the first count glued
+/// to a long label, and a second block for another date.
+fn layout_table() -> String {
+    let row =
+        |label: &str, glued: bool, pairs: &[(&str, &str)], side: Option<(&str, &str, &str)>| {
+            let mut items: Vec<(usize, String)> = vec![];
+            let ends = [(28, 34), (42, 48), (56, 62)];
+            for (k, ((c, s), (ce, se))) in pairs.iter().zip(ends).enumerate() {
+                if k == 0 && glued {
+                    items.push((12, format!("{label} {c} {s}")));
+                    continue;
+                }
+                if k == 0 {
+                    items.push((12, label.to_string()));
+                }
+                if !c.is_empty() {
+                    items.push((ce - c.len(), c.to_string()));
+                    items.push((se - s.len(), s.to_string()));
+                }
+            }
+            if let Some((l, c, s)) = side {
+                items.push((66, l.to_string()));
+                if !c.is_empty() {
+                    items.push((80 - c.len(), c.to_string()));
+                    items.push((86 - s.len(), s.to_string()));
+                }
+            }
+            let refs: Vec<(usize, &str)> = items.iter().map(|(c, t)| (*c, t.as_str())).collect();
+            place(&refs)
+        };
+    let mut out = vec![
+        place(&[(4, "イ　地区別相談件数"), (72, "(単位 件、%)")]),
+        place(&[(22, "窓口"), (37, "電話"), (52, "訪問"), (70, "出張 (注)")]),
+        place(&[(12, "相談"), (66, "相談")]),
+        place(&[(3, "区 分")]),
+        place(&[(12, "地区"), (66, "地区")]),
+        place(&[(23, "件数構成比件数構成比件数構成比"), (76, "件数構成比")]),
+    ];
+    for (date, day) in [("令和６年", "４月１日"), ("令和５年", "４月１日")] {
+        out.push(row(
+            "第１地区",
+            false,
+            &[("40", "10.0"), ("9", "18.0"), ("12", "20.0")],
+            Some(("第１地区", "", "")),
+        ));
+        out.push(row(
+            "第２地区",
+            false,
+            &[("80", "20.0"), ("11", "22.0"), ("13", "21.7")],
+            Some(("第２地区", "30", "60.0")),
+        ));
+        out.push(row(
+            "第３地区",
+            false,
+            &[("60", "15.0"), ("30", "60.0"), ("35", "58.3")],
+            Some(("第３地区", "20", "40.0")),
+        ));
+        out.push(place(&[(2, date)]));
+        out.push(row(
+            "第４地区",
+            true,
+            &[("120", "30.0"), ("", ""), ("", "")],
+            None,
+        ));
+        out.push(place(&[(2, day)]));
+        out.push(row(
+            "第５地区",
+            true,
+            &[("100", "25.0"), ("", ""), ("", "")],
+            None,
+        ));
+        out.push(place(&[(2, "現"), (8, "在")]));
+        out.push(row(
+            "計",
+            false,
+            &[("400", "100.0"), ("50", "100.0"), ("60", "100.0")],
+            Some(("計", "50", "100.0")),
+        ));
+    }
+    out.push(place(&[(60, "(注) 出張相談を含む")]));
+    out.join("\n")
+}
+
+#[test]
+fn multi_level_aligned_table() {
+    let b = seg(&layout_table());
+    assert_eq!(kinds(&b), vec!["paragraph", "table", "table", "paragraph"]);
+    let (first, second) = (&b[1], &b[2]);
+    assert_eq!((first.block.line, first.block.line_end), (2, 15));
+    assert_eq!((second.block.line, second.block.line_end), (16, 24));
+    let at = |t: &SegBlock, line: u32, text: &str| -> SegCell {
+        t.cells
+            .iter()
+            .find(|c| c.cell.line == line && c.cell.text == text)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {text:?} on line {line}"))
+    };
+    // The glued first count and share of a long label, in their columns.
+    let c = at(first, 11, "120");
+    assert_eq!(c.cell.header, "窓口 / 件数");
+    assert_eq!(*c.label_parts, ["令和６年４月１日現在", "第４地区"]);
+    let s = at(first, 11, "30.0");
+    assert_eq!(s.cell.header, "窓口 / 構成比");
+    assert_eq!(s.cell.value, Some(30.0));
+    assert_eq!(at(first, 8, "22.0").cell.header, "電話 / 構成比");
+    assert_eq!(at(first, 15, "60").cell.header, "訪問 / 件数");
+    // The table beside it: its own header, the same rows.
+    let side = at(first, 8, "60.0");
+    assert_eq!(side.cell.header, "出張 (注) / 構成比");
+    assert_eq!(*side.label_parts, ["令和６年４月１日現在", "第２地区"]);
+    assert_eq!(at(first, 8, "第２地区").cell.value, None);
+    // Row-label headers over their columns, the group label as one cell.
+    assert_eq!(at(first, 3, "相談地区").cell.col, 1);
+    assert_eq!(at(first, 10, "令和６年４月１日現在").cell.col, 0);
+    assert_eq!(at(first, 4, "区 分").cell.col, 0);
+    // The second block: same columns, its own group label, no header cells.
+    let c = at(second, 20, "120");
+    assert_eq!(c.cell.header, "窓口 / 件数");
+    assert_eq!(*c.label_parts, ["令和５年４月１日現在", "第４地区"]);
+    assert!(second.cells.iter().all(|c| !c.cell.is_header));
+    assert_eq!(find(&b, "(注) 出張相談を含む").kind, BlockKind::Paragraph);
+}
+
+#[test]
+fn rows_under_their_labels_are_not_a_multi_level_table() {
+    // Each row's label stands on the line above its figures: no label
+    // column, so the label lines are not a group label.
+    let text = [
+        place(&[(12, "区分"), (24, "件数"), (36, "金額"), (50, "計")]),
+        place(&[(4, "本年度")]),
+        place(&[(24, "12"), (33, "1,200"), (47, "1,212")]),
+        place(&[(4, "前年度")]),
+        place(&[(24, "10"), (33, "1,000"), (47, "1,010")]),
+        place(&[(4, "比較")]),
+        place(&[(24, "2"), (35, "200"), (49, "202")]),
+    ]
+    .join("\n");
+    let b = seg(&text);
+    assert!(!kinds(&b).contains(&"table"), "{:?}", kinds(&b));
+}
+
 #[test]
 fn delimited_file_is_one_table() {
     let lines = doc(
