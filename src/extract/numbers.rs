@@ -205,7 +205,8 @@ pub fn find_formula_quantities(text: &str) -> Vec<Quantity> {
             .flatten()
             .any(|k| cs.get(k).is_some_and(|c| FRACTION_SIGNS.contains(c)));
         let glued = next.is_some_and(|c| {
-            !MULTIPLY_SIGNS.contains(&c) && (c.is_alphanumeric() || matches!(c, '.' | ':' | '%' | '-'))
+            !MULTIPLY_SIGNS.contains(&c)
+                && (c.is_alphanumeric() || matches!(c, '.' | ':' | '%' | '-'))
         });
         let in_date = (i..end).any(|k| dated.get(k).copied().unwrap_or(false));
         if operand && !label && !ratio && !glued && !in_date {
@@ -216,7 +217,10 @@ pub fn find_formula_quantities(text: &str) -> Vec<Quantity> {
                 inner: None,
                 end,
             };
-            let raw = orig.get(i..end).map(|r| r.iter().collect()).unwrap_or_default();
+            let raw = orig
+                .get(i..end)
+                .map(|r| r.iter().collect())
+                .unwrap_or_default();
             if let Some(q) = build(raw, false, &[], &reading, &tail, i..end) {
                 operands.push(q);
             }
