@@ -152,11 +152,12 @@ pub fn find_quantities(text: &str) -> Vec<Quantity> {
 /// Elsewhere a bare number is a code or an ordinal (`第1号`, `1級`), so only
 /// a multiplication makes it a figure. Empty when the text states none.
 pub fn find_formula_quantities(text: &str) -> Vec<Quantity> {
-    let orig: Vec<char> = text.chars().collect();
-    let cs: Vec<char> = orig.iter().map(|&c| fold(c)).collect();
-    if !cs.iter().any(|c| MULTIPLY_SIGNS.contains(c)) {
+    // Every label cell of a table is asked: most hold no sign at all.
+    if !text.chars().any(|c| MULTIPLY_SIGNS.contains(&fold(c))) {
         return Vec::new();
     }
+    let orig: Vec<char> = text.chars().collect();
+    let cs: Vec<char> = orig.iter().map(|&c| fold(c)).collect();
     let mut out = find_quantities(text);
     let before = |i: usize| (0..i).rev().find(|&k| cs.get(k).is_some_and(|c| *c != ' '));
     let after = |j: usize| (j..cs.len()).find(|&k| cs.get(k).is_some_and(|c| *c != ' '));
