@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use rustc_hash::FxHashMap;
 
 use super::dates::{find_dates, DateContext};
-use crate::vocab::numerals::{self, KANJI_DECIMAL_POINT};
+use crate::vocab::numerals::{self, FRACTION_SIGNS, KANJI_DECIMAL_POINT, MULTIPLY_SIGNS};
 use crate::vocab::qualifiers::{Meaning, AFTER, BEFORE, INNER, NOT_AFTER_STRONG_WEAK};
 use crate::vocab::units::{Unit, NOT_UNIT_START, SCALES, SIGNS, UNITS, UNIT_WORDS};
 
@@ -143,6 +143,97 @@ pub fn find_quantities(text: &str) -> Vec<Quantity> {
             None => i = skip_token(&cs, i),
         }
     }
+    out
+}
+
+/// The figures of a text that states a calculation (`1,200×300円`,
+/// `9,900円 × 683人`): those `find_quantities` reads, and the operands of
+/// its multiplications even without a unit (`402,000` of `402,000×98.9%`).
+/// Elsewhere a bare number is a code or an ordinal (`第1号`, `1級`), so only
+/// a multiplication makes it a figure. Empty when the text states none.
+pub fn find_formula_quantities(text: &str) -> Vec<Quantity> {
+    // Every label cell of a table is asked: most hold no sign at all.
+    if !text.chars().any(|c| MULTIPLY_SIGNS.contains(&fold(c))) {
+        return Vec::new();
+    }
+    let orig: Vec<char> = text.chars().collect();
+    let cs: Vec<char> = orig.iter().map(|&c| fold(c)).collect();
+    let mut out = find_quantities(text);
+    let before = |i: usize| (0..i).rev().find(|&k| cs.get(k).is_some_and(|c| *c != ' '));
+    let after = |j: usize| (j..cs.len()).find(|&k| cs.get(k).is_some_and(|c| *c != ' '));
+    let is_sign = |k: Option<usize>| {
+        k.and_then(|k| cs.get(k))
+            .is_some_and(|c| MULTIPLY_SIGNS.contains(c))
+    };
+    // A calculation joins two figures: a number or a quantity's unit before
+    // a sign, a number after it (`＊注`, `3×` are none).
+    let figure_ends: Vec<usize> = out.iter().map(|q| q.end).collect();
+    let joined = cs.iter().enumerate().any(|(k, c)| {
+        MULTIPLY_SIGNS.contains(c)
+            && before(k).is_some_and(|b| {
+                cs.get(b).is_some_and(char::is_ascii_digit) || figure_ends.contains(&(b + 1))
+            })
+            && after(k + 1).is_some_and(|a| cs.get(a).is_some_and(char::is_ascii_digit))
+    });
+    if !joined {
+        return Vec::new();
+    }
+    let mut dated = vec![false; cs.len()];
+    for d in find_dates(text, &DateContext::default()) {
+        for flag in dated.iter_mut().take(d.end).skip(d.start) {
+            *flag = true;
+        }
+    }
+    let mut operands = Vec::new();
+    let mut i = 0;
+    while i < cs.len() {
+        let prev = i.checked_sub(1).and_then(|p| cs.get(p)).copied();
+        let starts = cs.get(i).is_some_and(char::is_ascii_digit)
+            && !prev.is_some_and(|c| c.is_ascii_digit() || c == ',' || c == '.');
+        let Some(reading) = starts.then(|| read_number(&cs, i, false)).flatten() else {
+            i += 1;
+            continue;
+        };
+        let end = reading.end();
+        let next = cs.get(end).copied();
+        let operand = is_sign(before(i)) || is_sign(after(end));
+        // `R6`, `No.3`, `第1号`: a label. `7/100`: a ratio. `1.2.3`, `10:00`:
+        // a code or a time. A unit or word glued after it: `find_quantities`
+        // reads it, or it is no figure.
+        let label = prev.is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '.' | '第' | '#'));
+        let ratio = [before(i), Some(end)]
+            .into_iter()
+            .flatten()
+            .any(|k| cs.get(k).is_some_and(|c| FRACTION_SIGNS.contains(c)));
+        let glued = next.is_some_and(|c| {
+            !MULTIPLY_SIGNS.contains(&c)
+                && (c.is_alphanumeric() || matches!(c, '.' | ':' | '%' | '-'))
+        });
+        let in_date = (i..end).any(|k| dated.get(k).copied().unwrap_or(false));
+        if operand && !label && !ratio && !glued && !in_date {
+            let tail = Tail {
+                unit: None,
+                exp: 0,
+                extra: None,
+                inner: None,
+                end,
+            };
+            let raw = orig
+                .get(i..end)
+                .map(|r| r.iter().collect())
+                .unwrap_or_default();
+            if let Some(q) = build(raw, false, &[], &reading, &tail, i..end) {
+                operands.push(q);
+            }
+        }
+        i = end.max(i + 1);
+    }
+    for q in operands {
+        if !out.iter().any(|o| o.start < q.end && q.start < o.end) {
+            out.push(q);
+        }
+    }
+    out.sort_by_key(|q| q.start);
     out
 }
 
@@ -873,6 +964,60 @@ fn prose_quantity(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn formula(text: &str) -> Vec<(String, f64, Option<String>)> {
+        find_formula_quantities(text)
+            .into_iter()
+            .map(|q| (q.raw, q.value, q.unit))
+            .collect()
+    }
+
+    #[test]
+    fn operands_of_a_multiplication_are_figures_without_a_unit() {
+        assert_eq!(
+            formula("手数料（見込件数 1,200×300円）"),
+            vec![
+                ("1,200".to_string(), 1200.0, None),
+                ("300円".to_string(), 300.0, Some("円".to_string())),
+            ]
+        );
+        assert_eq!(
+            formula("使用料 見込額 56,000 ✕ 97.5％"),
+            vec![
+                ("56,000".to_string(), 56000.0, None),
+                ("97.5％".to_string(), 97.5, Some("%".to_string())),
+            ]
+        );
+        assert_eq!(
+            formula("8,200円＊40人＊6月")
+                .into_iter()
+                .map(|(r, ..)| r)
+                .collect::<Vec<_>>(),
+            vec!["8,200円", "40人"]
+        );
+        // A ratio's numbers are its parts, not figures; the count before it is.
+        assert_eq!(
+            formula("過年度分 250×3／100")
+                .into_iter()
+                .map(|(r, ..)| r)
+                .collect::<Vec<_>>(),
+            vec!["250"]
+        );
+    }
+
+    #[test]
+    fn bare_numbers_outside_a_multiplication_are_no_figures() {
+        // No calculation: nothing at all is read, not even the units.
+        assert!(formula("第1号 1級職 3,000円").is_empty());
+        assert!(formula("※1 注記").is_empty());
+        assert!(formula("＊印は再掲 12").is_empty());
+        // Beside a calculation, a code, an ordinal or a lone total stays unread.
+        let read: Vec<String> = formula("第2号 R6 400×5人 2,000 No.3")
+            .into_iter()
+            .map(|(r, ..)| r)
+            .collect();
+        assert_eq!(read, vec!["400", "5人"]);
+    }
 
     #[test]
     fn digits_past_f64_precision_are_no_quantity() {

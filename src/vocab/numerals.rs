@@ -36,6 +36,15 @@ pub const BIG_UNITS: &[(char, u32)] = &[('万', 4), ('萬', 4), ('億', 8), ('�
 /// kanji digits, since `・` also lists (`1・2年生`).
 pub const KANJI_DECIMAL_POINT: char = '・';
 
+/// Signs that multiply the figures either side of them in a stated
+/// calculation (`44,540円×75人×12月`, `402,000＊98.9%`). Full-width `＊` is
+/// folded to `*` before it is looked up.
+pub const MULTIPLY_SIGNS: &[char] = &['×', '✕', '*'];
+
+/// Signs of a fraction: a number before or after one is part of a ratio
+/// (`7/100`, `1／3`), not a figure of its own.
+pub const FRACTION_SIGNS: &[char] = &['/'];
+
 /// What one numeral char is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {

@@ -4,7 +4,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::prose::prose_measures;
-use super::section::{section_of, Sections};
+use super::section::{section_of, Section, Sections};
 use super::{
     kind_of, period_in, period_of, point_in_time_fy, table_year, unit_in_label, DatedBlocks, Period,
 };
@@ -489,6 +489,8 @@ pub(super) fn table_measures<'a>(
     let one_row_name = one_row_name(&sb.cells, &mut memo);
     let row_years = RowYears::new(&sb.cells, &mut memo);
     let mut column_names: FxHashMap<u32, Option<String>> = FxHashMap::default();
+    let mut formulas: Vec<(&SegCell, Vec<Quantity>)> = Vec::new();
+    let mut row_figures: FxHashMap<u32, Vec<RowFigure>> = FxHashMap::default();
     for cell in sb.cells.iter().filter(|c| !c.cell.is_header) {
         let above = text_above.get(&cell.cell.col).copied();
         if cell.cell.value.is_none() && !cell.cell.text.trim().is_empty() {
@@ -498,6 +500,13 @@ pub(super) fn table_measures<'a>(
         let header = cell.cell.header.as_str();
         let is_label_col = (cell.cell.col as usize) < cell.label_parts.len();
         if is_label_col {
+            // A description column's calculation (`1,200×300円`) states the
+            // row's figure: its operands are read once the row's value
+            // cells have given its period and stance. The cell stays a label.
+            let operands = numbers::find_formula_quantities(&cell.content.text);
+            if !operands.is_empty() {
+                formulas.push((cell, operands));
+            }
             continue;
         }
         // Read once per column: every data cell of a column shares its header.
@@ -671,6 +680,20 @@ pub(super) fn table_measures<'a>(
             .or(frame.key_stance)
             .or(ctx.stance)
             .unwrap_or(Stance::Stated);
+        if formulas
+            .last()
+            .is_some_and(|(f, _)| f.cell.row == cell.cell.row)
+        {
+            row_figures
+                .entry(cell.cell.row)
+                .or_default()
+                .push(RowFigure {
+                    period: period.clone(),
+                    stance,
+                    name: self::row_name(cell, &mut memo).cloned(),
+                    group: group.clone(),
+                });
+        }
         let rate_header = cell
             .header_parts
             .last()
@@ -728,6 +751,109 @@ pub(super) fn table_measures<'a>(
             value,
             unit,
             scale,
+            decimals: q.decimals,
+            approx: q.approx,
+            qualifier: q.qualifier.clone(),
+            source: MeasureSource::Table,
+            raw: raw_span(lines, &cell.content, q.start, q.end),
+            line: at.line,
+            col: at.col,
+            block_id: table_id,
+            table_id: Some(table_id),
+            table_row: Some(cell.cell.row),
+            table_col: Some(cell.cell.col),
+        });
+    }
+    for (cell, operands) in formulas {
+        formula_measures(
+            ctx,
+            &section,
+            cell,
+            operands,
+            row_figures.get(&cell.cell.row),
+            lines,
+            table_id,
+            out,
+        );
+    }
+}
+
+/// What a value cell's row says of its figure, kept for the calculation in
+/// the row's description cell.
+struct RowFigure {
+    period: Option<Period>,
+    stance: Stance,
+    name: Option<String>,
+    group: Option<String>,
+}
+
+/// The figures of a description cell's calculation, dated and placed as the
+/// row's figure is: its value cell of the document's own year, else of the
+/// latest year it prints (a budget book's `R5 | R6` columns describe the R6
+/// figure), else its first one. A row without a figure gives a calculation
+/// nothing to date it by.
+#[allow(clippy::too_many_arguments)]
+fn formula_measures(
+    ctx: &DocContext,
+    section: &Section,
+    cell: &SegCell,
+    operands: Vec<Quantity>,
+    figures: Option<&Vec<RowFigure>>,
+    lines: &[NormLine],
+    table_id: u32,
+    out: &mut Vec<Measure>,
+) {
+    let Some(figures) = figures else {
+        return;
+    };
+    let year = |f: &RowFigure| {
+        f.period
+            .as_ref()
+            .filter(|p| p.fy_start == p.fy_end)
+            .and_then(|p| p.fy_start)
+    };
+    // Of the years a row prints, the earlier ones are there to compare: the
+    // description explains the figure of the year the book is for.
+    let latest = figures
+        .iter()
+        .filter_map(|f| Some((year(f)?, f)))
+        .fold(None, |best: Option<(i32, &RowFigure)>, (y, f)| match best {
+            Some((b, _)) if b >= y => best,
+            _ => Some((y, f)),
+        })
+        .map(|(_, f)| f);
+    let Some(figure) = figures
+        .iter()
+        .find(|f| ctx.fiscal_year.is_some() && year(f) == ctx.fiscal_year)
+        .or(latest)
+        .or(figures.first())
+    else {
+        return;
+    };
+    let (fy_start, fy_end, period_label) = figure.period.as_ref().map_or((None, None, None), |p| {
+        (
+            p.fy_start,
+            p.fy_end,
+            Some(p.label.clone()).filter(|l| !l.is_empty()),
+        )
+    });
+    for q in operands {
+        let at = cell.content.pos_at(q.start);
+        out.push(Measure {
+            doc_id: ctx.doc_id.clone(),
+            measure_id: 0,
+            entity: section.entity.clone(),
+            section: figure.group.clone().or_else(|| section.heading.clone()),
+            indicator: figure.name.clone(),
+            stance: figure.stance,
+            measure: kind_of(q.unit.as_deref()),
+            period_label: period_label.clone(),
+            fy_start,
+            fy_end,
+            cumulative: matches!((fy_start, fy_end), (Some(a), Some(b)) if b > a),
+            value: q.value,
+            unit: q.unit.clone(),
+            scale: q.scale,
             decimals: q.decimals,
             approx: q.approx,
             qualifier: q.qualifier.clone(),

@@ -486,3 +486,55 @@ fn a_year_range_heading_a_column_dates_its_figures_as_a_span() {
         (Some(2023), Some(2023))
     );
 }
+
+#[test]
+fn a_description_cells_calculation_is_read_as_the_rows_figure_is() {
+    // A budget book's 説明 column stands left of the figures: a label, whose
+    // calculation states the row's R6 figure (in 千円, the formula in 円).
+    let csv = "款,項,説明,R5,R6\n\
+               手数料,,,900,980\n\
+               ,証明手数料,\"証明手数料（見込件数 1,200×300円）\",,360\n\
+               ,入所負担金,\"入所負担金（備考 21,000円×30人×12月）\",7200,7560\n\
+               ,使用料,\"使用料（見込額 56,000✕97.5％）\",,54600\n";
+    let out = crate::pipeline::process("R6_予算書.csv", csv.as_bytes());
+    let read = |raw: &str| {
+        let m = out.measures.iter().find(|m| m.raw == raw);
+        m.unwrap_or_else(|| panic!("{raw} not read"))
+    };
+    for raw in ["1,200", "300円", "21,000円", "30人", "56,000", "97.5％"] {
+        let m = read(raw);
+        assert_eq!(
+            (m.stance, m.fy_start, m.fy_end),
+            (Stance::Planned, Some(2024), Some(2024)),
+            "{raw}"
+        );
+        assert_eq!(m.source, MeasureSource::Table);
+    }
+    // Unitless operands stay unscaled: the 千円 of the R6 column is not theirs.
+    assert_eq!(read("1,200").value, 1200.0);
+    assert_eq!(read("1,200").unit, None);
+    assert_eq!(read("300円").value, 300.0);
+    assert_eq!(
+        read("30人").indicator.as_deref(),
+        Some("入所負担金(備考 21,000円×30人×12月)")
+    );
+    // The description still labels the row's own figures.
+    assert_eq!(
+        read("7560").indicator.as_deref(),
+        Some("入所負担金(備考 21,000円×30人×12月)")
+    );
+}
+
+#[test]
+fn label_cells_without_a_calculation_give_no_figures() {
+    // Codes, ordinals and grades in labels stay labels, units or not.
+    let csv = "款,項,説明,R6\n\
+               民生費,,,5000\n\
+               ,第1号 扶助費,\"1級 3,000円 2,000\",1800\n\
+               ,No.12 委託料,※1 18 件,3200\n";
+    let raws: Vec<String> = read_back("R6_予算書.csv", csv)
+        .into_iter()
+        .map(|m| m.0)
+        .collect();
+    assert_eq!(raws, ["5000", "1800", "3200"]);
+}
