@@ -10,6 +10,7 @@ use super::numbers::kanji_number;
 use crate::model::DateKind;
 use crate::vocab::eras::{era_named, Era, ERAS, WESTERN_MARKS};
 use crate::vocab::numerals;
+use crate::vocab::qualifiers;
 use crate::vocab::qualifiers::{
     FISCAL_YEAR_END, MONTH_END, MONTH_PARTS, NOT_AFTER_RELATIVE, NOT_SEASONS, RANGE_CLOSE,
     RANGE_MARKS, RELATIVE_YEARS, SAME_YEAR, SEASONS, WEEKDAYS, WEEKDAY_SUFFIXES,
@@ -1042,17 +1043,45 @@ fn infer_year(p: &mut Point, ctx: &DateContext) {
     }
 }
 
-/// `(4年間)` right after a range: the stated length and the span of the parens.
+/// The length a range states right after it, and the span of that
+/// statement: `(4年間)`, `（5か年累計）`, or, without parentheses, a running
+/// total's length (`2023～32年 の5年累計`). The length words are
+/// `qualifiers::NOTE_LENGTHS`, a running total after them
+/// `qualifiers::NOTE_TOTALS`.
 fn length_after(cs: &[char], at: usize) -> Option<(i32, usize, usize)> {
     let open = skip_spaces(cs, at);
-    if cs.get(open) != Some(&'(') {
-        return None;
-    }
+    let parens = match cs.get(open) {
+        Some('(') => true,
+        Some('の') => false,
+        _ => return None,
+    };
     let (n, k, _) = int_at(cs, open + 1, true)?;
-    if !starts_with(cs, k, "年間)") {
+    let word = qualifiers::NOTE_LENGTHS
+        .iter()
+        .filter(|w| starts_with(cs, k, w))
+        .max_by_key(|w| w.chars().count())?;
+    let mut end = k + word.chars().count();
+    let total = qualifiers::NOTE_TOTALS
+        .iter()
+        .filter(|w| starts_with(cs, end, w))
+        .max_by_key(|w| w.chars().count());
+    if let Some(t) = total {
+        end += t.chars().count();
+    }
+    // `(5年)` says a year, not a length: without `間` or `か` the length
+    // needs its `累計`. Without parentheses it always does: prose counts
+    // `2010年から2060年までの50年間` both ways (the prose reader checks
+    // those), a running total's length only one.
+    if (*word == "年" || !parens) && total.is_none() {
         return None;
     }
-    Some((i32::try_from(n?).ok()?, open, k + 3))
+    if parens {
+        if cs.get(end) != Some(&')') {
+            return None;
+        }
+        end += 1;
+    }
+    Some((i32::try_from(n?).ok()?, open, end))
 }
 
 /// `(2年目)` right after a period.
@@ -1637,6 +1666,23 @@ mod tests {
         assert_eq!(f.date_start, Some(d(2022, 7, 21)));
         let f = only("令和4年度～令和7年度(四年間)");
         assert_eq!(f.length_stated, Some(4));
+    }
+
+    #[test]
+    fn a_range_states_its_length_in_parentheses_or_after_no() {
+        for (text, years) in [
+            ("R4～R7(4年間)", 4),
+            ("令和2年度～令和6年度(5か年累計)", 5),
+            ("2023～32年 の5年累計", 5),
+            ("R1～R5の4年間累計", 4),
+        ] {
+            assert_eq!(only(text).length_stated, Some(years), "{text}");
+        }
+        // A year, not a length: `(5年)` needs `間`, `か` or `累計`; prose's
+        // `の5年間` is left to the prose reader, which counts it both ways.
+        for text in ["R1～R5の5年", "R1～R5(5年)", "R1～R5の5人", "R1～R5の5年間"] {
+            assert_eq!(only(text).length_stated, None, "{text}");
+        }
     }
 
     #[test]
