@@ -16,6 +16,7 @@ pub mod pipeline;
 pub mod probe;
 pub mod report;
 pub mod run;
+pub mod scan;
 pub mod schema;
 pub mod segment;
 pub mod text;

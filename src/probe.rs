@@ -4,11 +4,11 @@
 
 use serde::Serialize;
 
-use crate::extract::dates::{self, DateContext};
 use crate::extract::measures::{read_prose, tokens, Frame};
-use crate::extract::numbers;
 use crate::model::DateKind;
 use crate::normalize;
+use crate::scan::dates::{self, DateContext};
+use crate::scan::numbers;
 
 /// One date as probe reports it (SPEC `dates` column names).
 #[derive(Debug, Clone, PartialEq, Serialize)]

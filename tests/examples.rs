@@ -4,9 +4,9 @@
 //! failing row is listed, not only the first.
 
 use chrono::NaiveDate;
-use planfacts::extract::dates::{find_dates, DateContext};
-use planfacts::extract::numbers::parse_quantity;
 use planfacts::normalize::normalize_text;
+use planfacts::scan::dates::{find_dates, DateContext};
+use planfacts::scan::numbers::parse_quantity;
 
 /// The input as the pipeline hands it to the readers: normalized (PDF
 /// spacing joined, dashes and tildes made one).

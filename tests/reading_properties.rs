@@ -1,12 +1,12 @@
-//! Properties of the number and date readers (`extract::numbers`,
-//! `extract::dates`), 100,000 cases each: a value
+//! Properties of the number and date readers (`scan::numbers`,
+//! `scan::dates`), 100,000 cases each: a value
 //! written in any of the forms officials use reads back exactly. The
 //! writers here are independent of the readers (plain arithmetic and
 //! chrono), so a reader that drifts from the notation fails them.
 
 use chrono::{Datelike, NaiveDate};
-use planfacts::extract::dates::{find_dates, DateContext};
-use planfacts::extract::numbers::parse_quantity;
+use planfacts::scan::dates::{find_dates, DateContext};
+use planfacts::scan::numbers::parse_quantity;
 use proptest::prelude::*;
 
 const CASES: u32 = 100_000;
@@ -279,7 +279,7 @@ proptest! {
             prop_assert!(f.start < f.end && f.end <= len, "{}", text);
         }
         let _ = parse_quantity(&text);
-        for q in planfacts::extract::numbers::find_quantities(&text) {
+        for q in planfacts::scan::numbers::find_quantities(&text) {
             prop_assert!(q.start < q.end && q.end <= len, "{}", text);
         }
     }

@@ -11,9 +11,9 @@ use chrono::Datelike;
 
 use super::total_vs_parts::{role, Role};
 use super::DocFacts;
-use crate::extract::dates::{find_dates, DateContext};
-use crate::extract::numbers::parse_quantity;
 use crate::model::{BlockKind, Cell, Measure};
+use crate::scan::dates::{find_dates, DateContext};
+use crate::scan::numbers::parse_quantity;
 use crate::vocab::qualifiers::RELATIVE_YEARS;
 use crate::vocab::table_words::{BASE_MARKS, NO_VALUE_MARKS, TOTAL_MARKERS};
 

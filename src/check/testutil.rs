@@ -154,7 +154,7 @@ pub fn grid_cells(table_id: u32, first_line: u32, header: &[&str], rows: &[&[&st
                 text,
             );
             cell.header = header.get(c).copied().unwrap_or("").to_string();
-            let q = crate::extract::numbers::parse_quantity(text);
+            let q = crate::scan::numbers::parse_quantity(text);
             cell.value = q.as_ref().map(|q| q.value);
             cell.unit = q.and_then(|q| q.unit);
             out.push(cell);

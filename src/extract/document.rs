@@ -3,9 +3,9 @@
 
 use chrono::NaiveDate;
 
-use super::dates::{self, DateContext};
 use crate::model::{BlockKind, DateKind};
 use crate::normalize::NormLine;
+use crate::scan::dates::{self, DateContext};
 use crate::segment::SegBlock;
 
 /// How far into a document the cover page may reach, in blocks.

@@ -1,11 +1,8 @@
 //! Stage 4: facts out of blocks and cells: dates, quantities, measures,
 //! and the document's own title, issuer and date.
 
-pub mod dates;
 pub mod document;
-pub mod keywords;
 pub mod measures;
-pub mod numbers;
 
 use crate::budget::Budget;
 use crate::model::{DateKind, DateMention, Measure, Pos};
@@ -13,7 +10,7 @@ use crate::normalize::NormLine;
 use crate::segment::SegBlock;
 use crate::text::MappedText;
 
-use dates::{DateContext, FoundDate};
+use crate::scan::dates::{DateContext, FoundDate};
 
 /// What extraction yields for one document.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -4,8 +4,8 @@
 //! cells (see `table.rs`), not from where the first number stands: a header
 //! cell `5か年累計` holds a digit but is a period, never the quantity 5.
 
-use crate::extract::dates::{self, DateContext};
-use crate::extract::numbers::{self, Quantity};
+use crate::scan::dates::{self, DateContext};
+use crate::scan::numbers::{self, Quantity};
 use crate::vocab::stance;
 use crate::vocab::table_words::{
     NO_VALUE_MARKS, PERIOD_WORDS, RATE_WORDS, SCALE_PREFIXES, SPAN_TOTALS, TOTAL_MARKERS,

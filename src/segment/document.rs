@@ -3,9 +3,9 @@
 use rustc_hash::FxHashMap;
 
 use crate::budget::Budget;
-use crate::extract::numbers::parse_quantity;
 use crate::model::{Block, BlockKind};
 use crate::normalize::NormLine;
+use crate::scan::numbers::parse_quantity;
 use crate::text::MappedText;
 
 use super::aligned::{aligned_rows, aligned_run};

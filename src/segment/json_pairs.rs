@@ -12,7 +12,7 @@ use super::lines::{is_blank, is_punctuation_only, join_wrapped, lead_col, raw_jo
 use super::SegBlock;
 use crate::model::{Block, BlockKind, Pos};
 use crate::normalize::{normalize_line, NormLine};
-use crate::pipeline::Budget;
+use crate::budget::Budget;
 use crate::text::MappedText;
 
 /// How a JSON scalar was written.

@@ -3,8 +3,8 @@
 //! normalized line; full-width forms are accepted too so the rules do not
 //! depend on how much the normalizer folded.
 
-use crate::extract::keywords::{stance_of, unit_from_indicator};
-use crate::extract::numbers::parse_quantity;
+use crate::scan::keywords::{stance_of, unit_from_indicator};
+use crate::scan::numbers::parse_quantity;
 
 /// A recognised marker at the start of a line.
 #[derive(Debug, Clone, PartialEq, Eq)]

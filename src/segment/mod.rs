@@ -19,9 +19,9 @@ mod tests;
 use std::rc::Rc;
 
 use crate::budget::Budget;
-use crate::extract::numbers::Quantity;
 use crate::model::{Block, BlockKind, Cell};
 use crate::normalize::NormLine;
+use crate::scan::numbers::Quantity;
 use crate::text::MappedText;
 
 pub use json_pairs::{JsonPair, JsonScalar, JsonScope};

@@ -20,8 +20,8 @@
 use std::ops::Range;
 use std::rc::Rc;
 
-use crate::extract::numbers::unit_statement;
 use crate::normalize::NormLine;
+use crate::scan::numbers::unit_statement;
 use crate::text::MappedText;
 use crate::vocab::stance::{ACHIEVED, PLANNED, STANDALONE};
 use crate::vocab::table_words::{

@@ -7,8 +7,8 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
-use crate::extract::numbers::{parse_quantity, Quantity};
 use crate::model::Cell;
+use crate::scan::numbers::{parse_quantity, Quantity};
 use crate::text::MappedText;
 
 use super::cell_type::{

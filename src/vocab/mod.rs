@@ -1,7 +1,7 @@
 //! Vocabulary as data: the words that give text its meaning, kept in one
 //! place so that rules read them rather than repeat them. Eras, units and
 //! scales, numeral characters, qualifiers and relative-year words for the
-//! number and date readers (`extract::numbers`, `extract::dates`); period,
+//! number and date readers (`scan::numbers`, `scan::dates`); period,
 //! stance, total and no-value words for typing table cells; the words of
 //! running text around a figure (`prose_words`). A new unit,
 //! era or word is one line here.

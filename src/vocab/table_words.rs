@@ -1,6 +1,6 @@
 //! Words that type a table cell: period words, total markers, no-value
 //! marks and rate words. Stance words (目標, 実績 …) live with the other
-//! stance vocabulary in `extract::keywords`.
+//! stance vocabulary in `scan::keywords`.
 
 /// A cell that says "total": the row or column sums the others.
 pub const TOTAL_MARKERS: &[&str] = &["計", "合計", "累計", "小計", "総数", "全体", "総計", "総額"];

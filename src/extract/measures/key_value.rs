@@ -6,11 +6,11 @@ use super::section::{section_of, Sections};
 use super::{
     kind_of, period_after_value, period_in, period_notes, period_of, unit_in_label, DatedBlocks,
 };
-use crate::extract::keywords::{self, stance_of};
-use crate::extract::numbers;
 use crate::extract::{raw_span, DocContext};
 use crate::model::{Measure, MeasureSource, Stance};
 use crate::normalize::NormLine;
+use crate::scan::keywords::{self, stance_of};
+use crate::scan::numbers;
 
 /// Whitespace-separated tokens of a text with their char ranges.
 pub(crate) fn tokens(text: &str) -> Vec<(usize, usize, String)> {

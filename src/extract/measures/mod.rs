@@ -14,12 +14,12 @@ mod tests;
 
 use rustc_hash::FxHashMap;
 
-use super::dates::{self, DateContext, FoundDate};
-use super::numbers;
 use super::{date_row, heading_fiscal_year, DocContext};
 use crate::budget::Budget;
 use crate::model::{BlockKind, DateKind, DateMention, Measure, MeasureKind};
 use crate::normalize::NormLine;
+use crate::scan::dates::{self, DateContext, FoundDate};
+use crate::scan::numbers;
 use crate::segment::cell_type;
 use crate::segment::SegBlock;
 use crate::vocab::qualifiers;

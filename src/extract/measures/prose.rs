@@ -27,11 +27,12 @@
 
 use super::section::Section;
 use super::{dated_period, kind_of, period_in};
-use crate::extract::dates::{DateContext, FoundDate};
-use crate::extract::numbers::{self, Quantity};
-use crate::extract::{dates, raw_span, DocContext};
+use crate::extract::{raw_span, DocContext};
 use crate::model::{DateKind, Measure, MeasureSource, Stance};
 use crate::normalize::NormLine;
+use crate::scan::dates;
+use crate::scan::dates::{DateContext, FoundDate};
+use crate::scan::numbers::{self, Quantity};
 use crate::segment::SegCell;
 use crate::text::MappedText;
 use crate::vocab::{prose_words as words, stance};

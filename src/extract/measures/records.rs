@@ -18,12 +18,12 @@ use super::{
     dated_period, kind_of, period_after_value, period_notes, period_of_value, unit_in_label,
     DatedBlocks, Period, PeriodNote,
 };
-use crate::extract::dates::{self, DateContext};
-use crate::extract::keywords::stance_of;
-use crate::extract::numbers::{self, Quantity};
 use crate::extract::{raw_span, DocContext};
 use crate::model::{Measure, MeasureSource, Stance};
 use crate::normalize::NormLine;
+use crate::scan::dates::{self, DateContext};
+use crate::scan::keywords::stance_of;
+use crate::scan::numbers::{self, Quantity};
 use crate::segment::{cell_type, JsonPair, JsonScalar};
 use crate::vocab::eras::era_named;
 use crate::vocab::fields::{self, is_in};

@@ -8,9 +8,9 @@ use std::rc::Rc;
 use std::sync::LazyLock;
 
 use super::{point_in_time_fy, DatedBlocks};
-use crate::extract::keywords::stance_of;
 use crate::extract::DocContext;
 use crate::model::{BlockKind, Stance};
+use crate::scan::keywords::stance_of;
 use crate::vocab::places;
 
 pub(super) static ENTITY: LazyLock<Regex> = LazyLock::new(|| {

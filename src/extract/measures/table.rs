@@ -8,12 +8,12 @@ use super::section::{section_of, Section, Sections};
 use super::{
     kind_of, period_in, period_of, point_in_time_fy, table_year, unit_in_label, DatedBlocks, Period,
 };
-use crate::extract::dates::{self, DateContext};
-use crate::extract::keywords::{self, bare_caption, stance_of};
-use crate::extract::numbers::{self, Quantity};
 use crate::extract::{raw_span, DocContext};
 use crate::model::{BlockKind, Measure, MeasureKind, MeasureSource, Stance};
 use crate::normalize::NormLine;
+use crate::scan::dates::{self, DateContext};
+use crate::scan::keywords::{self, bare_caption, stance_of};
+use crate::scan::numbers::{self, Quantity};
 use crate::segment::cell_type;
 use crate::segment::{SegBlock, SegCell};
 use crate::vocab::qualifiers::{NOT_AFTER_RELATIVE, RELATIVE_YEARS};
