@@ -19,10 +19,10 @@
 
 use std::collections::BTreeMap;
 
-use super::common::{differs, finding, fmt_num, ids, one_line, Settings};
+use super::common::{differs, finding, fmt_num, ids, one_line, CheckId, Settings};
 use super::grid::{last_segment, names_any, period_of, Figure, Grid, Slot};
 use super::DocFacts;
-use crate::model::{Finding, Severity};
+use crate::model::Finding;
 use crate::vocab::table_words::{
     CHANGE_RATE_WORDS, CHANGE_WORDS, NOT_CHANGE_WORDS, RATE_WORDS, SHARE_WORDS,
 };
@@ -118,7 +118,12 @@ fn change_lines<'g, 'a>(grid: &'g Grid<'a>, settings: &Settings) -> Vec<ChangeLi
 }
 
 /// `total_vs_parts` findings: changes that are not later − earlier.
-pub fn sum_findings(facts: &DocFacts<'_>, settings: &Settings, grids: &[Grid<'_>]) -> Vec<Finding> {
+pub fn sum_findings(
+    facts: &DocFacts<'_>,
+    settings: &Settings,
+    check: CheckId,
+    grids: &[Grid<'_>],
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for grid in grids {
         for cl in change_lines(grid, settings) {
@@ -139,6 +144,7 @@ pub fn sum_findings(facts: &DocFacts<'_>, settings: &Settings, grids: &[Grid<'_>
                     out.push(change_finding(
                         facts,
                         settings,
+                        check,
                         &cl,
                         *p,
                         c,
@@ -154,6 +160,7 @@ pub fn sum_findings(facts: &DocFacts<'_>, settings: &Settings, grids: &[Grid<'_>
 fn change_finding(
     facts: &DocFacts<'_>,
     settings: &Settings,
+    check: CheckId,
     cl: &ChangeLine<'_, '_>,
     pos: u32,
     at: &Slot<'_>,
@@ -162,8 +169,8 @@ fn change_finding(
     let decimals = change.decimals.max(earlier.decimals).max(later.decimals);
     let expected = later.value - earlier.value;
     let mut f = finding(
-        super::total_vs_parts::ID,
-        super::total_vs_parts::SEVERITY,
+        check.id,
+        check.severity,
         facts.doc_id,
         at.cell.line,
         at.cell.line_col,
@@ -204,6 +211,7 @@ fn change_finding(
 pub fn rate_findings(
     facts: &DocFacts<'_>,
     settings: &Settings,
+    check: CheckId,
     grids: &[Grid<'_>],
 ) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -244,8 +252,8 @@ pub fn rate_findings(
                     continue;
                 }
                 let mut f = finding(
-                    super::rate_vs_ratio::ID,
-                    Severity::Error,
+                    check.id,
+                    check.severity,
                     facts.doc_id,
                     at.cell.line,
                     at.cell.line_col,
@@ -288,18 +296,29 @@ pub fn rate_findings(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::model::Severity;
+
+    const RATE: CheckId = CheckId {
+        id: "rate_vs_ratio",
+        severity: Severity::Error,
+    };
+    const SUM: CheckId = CheckId {
+        id: "total_vs_parts",
+        severity: Severity::Error,
+    };
     use crate::check::grid::grids;
     use crate::check::testutil::{facts, grid_cells};
     use crate::model::Cell;
 
     fn sums(cells: &[Cell]) -> Vec<Finding> {
         let f = facts(&[], &[], cells);
-        sum_findings(&f, &Settings::default(), &grids(&f))
+        sum_findings(&f, &Settings::default(), SUM, &grids(&f))
     }
 
     fn rates(cells: &[Cell]) -> Vec<Finding> {
         let f = facts(&[], &[], cells);
-        rate_findings(&f, &Settings::default(), &grids(&f))
+        rate_findings(&f, &Settings::default(), RATE, &grids(&f))
     }
 
     const HEAD: [&str; 4] = ["部門", "令和5年", "令和6年", "対前年増減数"];

@@ -458,6 +458,51 @@ pub fn mention_year(d: &DateMention) -> Option<i32> {
     })
 }
 
+/// A check's id and severity, handed by the check to the rule files that
+/// report under it (`shares`, `changes`), so that they need not import it.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckId {
+    pub id: &'static str,
+    pub severity: Severity,
+}
+
+/// What a row's (or column's) label says it is, when it is not a plain item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Role {
+    /// `うち…` (of which): a breakdown of the line above, never a part.
+    Breakdown,
+    /// `小計`, a bare `計`, or `X計` (`普通会計計`): sums the items since the previous total.
+    Sub,
+    /// `合計`, `総計`, `総合計`, `累計` (also ending a label: `事業費合計`).
+    Grand,
+}
+
+/// Words ending in 計 that are not totals (`会計`, `設計`, `統計`, `家計`…).
+const NOT_TOTAL_BEFORE_KEI: &str = "会設統生家時推余早主";
+
+pub(super) fn role(label: &str) -> Option<Role> {
+    let mut s: String = label.chars().filter(|c| !c.is_whitespace()).collect();
+    // A trailing unit note does not change what the label is: `合計(人)`.
+    if let Some(open) = s.rfind(['(', '（']) {
+        if s.ends_with([')', '）']) && open > 0 {
+            s.truncate(open);
+        }
+    }
+    let s = s.trim_matches(|c: char| "()（）【】[]<>＜＞〔〕・:：■□○●".contains(c));
+    if s.starts_with("うち") || s.starts_with("内訳") {
+        return Some(Role::Breakdown);
+    }
+    if ["合計", "総計", "累計"].iter().any(|w| s.ends_with(w)) {
+        return Some(Role::Grand);
+    }
+    let mut rev = s.chars().rev();
+    match (rev.next(), rev.next()) {
+        (Some('計'), None) => Some(Role::Sub),
+        (Some('計'), Some(before)) if !NOT_TOTAL_BEFORE_KEI.contains(before) => Some(Role::Sub),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

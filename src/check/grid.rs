@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use chrono::Datelike;
 
-use super::total_vs_parts::{role, Role};
+use super::common::{role, Role};
 use super::DocFacts;
 use crate::model::{BlockKind, Cell, Measure};
 use crate::scan::dates::{find_dates, DateContext};

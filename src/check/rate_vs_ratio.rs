@@ -17,13 +17,18 @@ use std::collections::BTreeMap;
 
 use super::common::{
     cumulative_span, differs, finding, fmt_measure, fmt_num, fy_text, half_unit, ids, is_exact,
-    raw_of, subject, GroupKey, Groups, Settings,
+    raw_of, subject, CheckId, GroupKey, Groups, Settings,
 };
 use super::DocFacts;
 use crate::model::{Finding, Measure, MeasureKind, Severity, Stance};
 
 pub const ID: &str = "rate_vs_ratio";
 pub const SEVERITY: Severity = Severity::Error;
+/// This check as the rule files that report under it take it.
+const CHECK: CheckId = CheckId {
+    id: ID,
+    severity: SEVERITY,
+};
 /// A printed percentage must equal the value divided by its base, within the printed precision.
 pub const RATIONALE: &str =
     "A printed percentage must equal the value divided by its base, within the printed precision.";
@@ -48,8 +53,12 @@ pub fn run(facts: &DocFacts<'_>, settings: &Settings) -> Vec<Finding> {
         }
     }
     let grids = super::grid::grids(facts);
-    out.extend(super::shares::ratio_findings(facts, settings, &grids));
-    out.extend(super::changes::rate_findings(facts, settings, &grids));
+    out.extend(super::shares::ratio_findings(
+        facts, settings, CHECK, &grids,
+    ));
+    out.extend(super::changes::rate_findings(
+        facts, settings, CHECK, &grids,
+    ));
     out
 }
 

@@ -23,9 +23,9 @@
 
 use std::collections::BTreeMap;
 
-use super::common::{differs, finding, fmt_num, ids, one_line, Settings};
+use super::common::Role;
+use super::common::{differs, finding, fmt_num, ids, one_line, CheckId, Settings};
 use super::grid::{names_any, printed_base, Grid, Slot};
-use super::total_vs_parts::Role;
 use super::DocFacts;
 use crate::model::{BlockKind, Finding, MeasureKind, Severity};
 use crate::vocab::table_words::{COMPOSITION_WORDS, MULTI_ANSWER_MARKS, RATE_WORDS, SHARE_WORDS};
@@ -176,18 +176,24 @@ fn whole(sl: &ShareLine<'_, '_>, counts: &BTreeMap<u32, Slot<'_>>) -> Option<Who
 pub fn ratio_findings(
     facts: &DocFacts<'_>,
     settings: &Settings,
+    check: CheckId,
     grids: &[Grid<'_>],
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     for grid in grids {
         for sl in share_lines(grid) {
-            out.extend(check_ratios(facts, settings, &sl));
+            out.extend(check_ratios(facts, settings, check, &sl));
         }
     }
     out
 }
 
-fn check_ratios(facts: &DocFacts<'_>, settings: &Settings, sl: &ShareLine<'_, '_>) -> Vec<Finding> {
+fn check_ratios(
+    facts: &DocFacts<'_>,
+    settings: &Settings,
+    check: CheckId,
+    sl: &ShareLine<'_, '_>,
+) -> Vec<Finding> {
     let Some(counts) = sl.counts else {
         return Vec::new();
     };
@@ -232,11 +238,11 @@ fn check_ratios(facts: &DocFacts<'_>, settings: &Settings, sl: &ShareLine<'_, '_
         let nudged = adds_to_100 && !differs(e.off, 0.0, e.tol + e.share.main.unit());
         let label = one_line(super::grid::last_segment(sl.grid.label(e.pos)));
         let mut f = finding(
-            super::rate_vs_ratio::ID,
+            check.id,
             if nudged {
                 Severity::Warning
             } else {
-                super::rate_vs_ratio::SEVERITY
+                check.severity
             },
             facts.doc_id,
             e.share.cell.line,
@@ -279,7 +285,12 @@ fn check_ratios(facts: &DocFacts<'_>, settings: &Settings, sl: &ShareLine<'_, '_
 
 /// `total_vs_parts` findings: shares of one whole, with no counts beside
 /// them, that do not add up to 100.
-pub fn sum_findings(facts: &DocFacts<'_>, settings: &Settings, grids: &[Grid<'_>]) -> Vec<Finding> {
+pub fn sum_findings(
+    facts: &DocFacts<'_>,
+    settings: &Settings,
+    check: CheckId,
+    grids: &[Grid<'_>],
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for grid in grids {
         if names_any(&grid.caption, MULTI_ANSWER_MARKS) {
@@ -312,6 +323,7 @@ pub fn sum_findings(facts: &DocFacts<'_>, settings: &Settings, grids: &[Grid<'_>
                 out.extend(sum_to_100(
                     facts,
                     settings,
+                    check,
                     &name,
                     &terms,
                     (at.cell.line, at.cell.line_col),
@@ -319,7 +331,7 @@ pub fn sum_findings(facts: &DocFacts<'_>, settings: &Settings, grids: &[Grid<'_>
             }
         }
     }
-    out.extend(key_value_sums(facts, settings));
+    out.extend(key_value_sums(facts, settings, check));
     out
 }
 
@@ -334,6 +346,7 @@ struct Term<'a> {
 fn sum_to_100(
     facts: &DocFacts<'_>,
     settings: &Settings,
+    check: CheckId,
     name: &str,
     terms: &[Term<'_>],
     at: (u32, u32),
@@ -347,13 +360,7 @@ fn sum_to_100(
         return None;
     }
     let decimals = terms.iter().map(|t| t.decimals).max().unwrap_or(0);
-    let mut f = finding(
-        super::total_vs_parts::ID,
-        super::total_vs_parts::SEVERITY,
-        facts.doc_id,
-        at.0,
-        at.1,
-    );
+    let mut f = finding(check.id, check.severity, facts.doc_id, at.0, at.1);
     f.message = format!(
         "{name}: the {} shares of one whole add up to {}, not 100",
         terms.len(),
@@ -369,7 +376,7 @@ fn sum_to_100(
 }
 
 /// A key-value line that lists the shares of one whole (`構成比: A 17.2%、B …`).
-fn key_value_sums(facts: &DocFacts<'_>, settings: &Settings) -> Vec<Finding> {
+fn key_value_sums(facts: &DocFacts<'_>, settings: &Settings, check: CheckId) -> Vec<Finding> {
     let mut out = Vec::new();
     for b in facts
         .blocks
@@ -405,6 +412,7 @@ fn key_value_sums(facts: &DocFacts<'_>, settings: &Settings) -> Vec<Finding> {
         out.extend(sum_to_100(
             facts,
             settings,
+            check,
             &one_line(key),
             &terms,
             (b.line, b.col),
@@ -416,6 +424,15 @@ fn key_value_sums(facts: &DocFacts<'_>, settings: &Settings) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const RATE: CheckId = CheckId {
+        id: "rate_vs_ratio",
+        severity: Severity::Error,
+    };
+    const SUM: CheckId = CheckId {
+        id: "total_vs_parts",
+        severity: Severity::Error,
+    };
     use crate::check::grid::grids;
     use crate::check::testutil::{facts, grid_cells};
     use crate::model::{Block, Cell};
@@ -423,13 +440,13 @@ mod tests {
     fn ratio(cells: &[Cell], blocks: &[Block]) -> Vec<Finding> {
         let mut f = facts(&[], &[], cells);
         f.blocks = blocks;
-        ratio_findings(&f, &Settings::default(), &grids(&f))
+        ratio_findings(&f, &Settings::default(), RATE, &grids(&f))
     }
 
     fn sums(cells: &[Cell], blocks: &[Block]) -> Vec<Finding> {
         let mut f = facts(&[], &[], cells);
         f.blocks = blocks;
-        sum_findings(&f, &Settings::default(), &grids(&f))
+        sum_findings(&f, &Settings::default(), SUM, &grids(&f))
     }
 
     const HEAD: [&str; 3] = ["区分", "職員数", "構成比"];
@@ -569,7 +586,7 @@ mod tests {
             let mut f = facts(ms, &[], &[]);
             let blocks = [kv.clone()];
             f.blocks = &blocks;
-            sum_findings(&f, &Settings::default(), &[])
+            sum_findings(&f, &Settings::default(), SUM, &[])
         };
         assert_eq!(run(&measures, &kv).len(), 1);
         measures[2] = {

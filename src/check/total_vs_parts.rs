@@ -18,14 +18,19 @@
 use std::collections::BTreeMap;
 
 use super::common::{
-    cumulative_span, fmt_like, fmt_measure, fy_text, ids, is_exact, raw_of, single_year, subject,
-    sum_mismatch, GroupKey, Groups, Settings,
+    cumulative_span, fmt_like, fmt_measure, fy_text, ids, is_exact, raw_of, role, single_year,
+    subject, sum_mismatch, CheckId, GroupKey, Groups, Role, Settings,
 };
 use super::DocFacts;
 use crate::model::{Cell, Finding, Measure, MeasureKind, Severity};
 
 pub const ID: &str = "total_vs_parts";
 pub const SEVERITY: Severity = Severity::Error;
+/// This check as the rule files that report under it take it.
+const CHECK: CheckId = CheckId {
+    id: ID,
+    severity: SEVERITY,
+};
 /// A total or cumulative figure must equal the sum of the parts printed beside it.
 pub const RATIONALE: &str =
     "A total or cumulative figure must equal the sum of the parts printed beside it.";
@@ -75,8 +80,8 @@ pub fn run(facts: &DocFacts<'_>, settings: &Settings) -> Vec<Finding> {
         }
     }
     let grids = super::grid::grids(facts);
-    out.extend(super::shares::sum_findings(facts, settings, &grids));
-    out.extend(super::changes::sum_findings(facts, settings, &grids));
+    out.extend(super::shares::sum_findings(facts, settings, CHECK, &grids));
+    out.extend(super::changes::sum_findings(facts, settings, CHECK, &grids));
     out
 }
 
@@ -118,43 +123,6 @@ fn period_parts<'a>(
         .collect();
     let years: Vec<i32> = parts.iter().filter_map(|p| single_year(p)).collect();
     super::common::covers_exactly(&years, start, end).then_some(parts)
-}
-
-/// What a row's (or column's) label says it is, when it is not a plain item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Role {
-    /// `うち…` (of which): a breakdown of the line above, never a part.
-    Breakdown,
-    /// `小計`, a bare `計`, or `X計` (`普通会計計`): sums the items since the previous total.
-    Sub,
-    /// `合計`, `総計`, `総合計`, `累計` (also ending a label: `事業費合計`).
-    Grand,
-}
-
-/// Words ending in 計 that are not totals (`会計`, `設計`, `統計`, `家計`…).
-const NOT_TOTAL_BEFORE_KEI: &str = "会設統生家時推余早主";
-
-pub(super) fn role(label: &str) -> Option<Role> {
-    let mut s: String = label.chars().filter(|c| !c.is_whitespace()).collect();
-    // A trailing unit note does not change what the label is: `合計(人)`.
-    if let Some(open) = s.rfind(['(', '（']) {
-        if s.ends_with([')', '）']) && open > 0 {
-            s.truncate(open);
-        }
-    }
-    let s = s.trim_matches(|c: char| "()（）【】[]<>＜＞〔〕・:：■□○●".contains(c));
-    if s.starts_with("うち") || s.starts_with("内訳") {
-        return Some(Role::Breakdown);
-    }
-    if ["合計", "総計", "累計"].iter().any(|w| s.ends_with(w)) {
-        return Some(Role::Grand);
-    }
-    let mut rev = s.chars().rev();
-    match (rev.next(), rev.next()) {
-        (Some('計'), None) => Some(Role::Sub),
-        (Some('計'), Some(before)) if !NOT_TOTAL_BEFORE_KEI.contains(before) => Some(Role::Sub),
-        _ => None,
-    }
 }
 
 /// Roles of rows and columns as the cells label them. A row's label is its

@@ -10,9 +10,9 @@ use std::rc::Rc;
 
 use super::lines::{is_blank, is_punctuation_only, join_wrapped, lead_col, raw_join};
 use super::SegBlock;
+use crate::budget::Budget;
 use crate::model::{Block, BlockKind, Pos};
 use crate::normalize::{normalize_line, NormLine};
-use crate::budget::Budget;
 use crate::text::MappedText;
 
 /// How a JSON scalar was written.
