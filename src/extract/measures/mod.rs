@@ -160,6 +160,20 @@ pub(super) struct Period {
     pub(super) label: String,
 }
 
+/// A table figure's period as the `fy_start`, `fy_end` and `period_label`
+/// columns hold it: no label when the period was not named in the table.
+pub(super) fn period_columns(
+    period: Option<&Period>,
+) -> (Option<i32>, Option<i32>, Option<String>) {
+    period.map_or((None, None, None), |p| {
+        (
+            p.fy_start,
+            p.fy_end,
+            Some(p.label.clone()).filter(|l| !l.is_empty()),
+        )
+    })
+}
+
 pub(super) fn period_in(text: &str, ctx: &DateContext) -> Option<Period> {
     dates::find_dates(text, ctx)
         .into_iter()

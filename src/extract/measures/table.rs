@@ -6,7 +6,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::prose::prose_measures;
 use super::section::{section_of, Section, Sections};
 use super::{
-    kind_of, period_in, period_of, point_in_time_fy, table_year, unit_in_label, DatedBlocks, Period,
+    kind_of, period_columns, period_in, period_of, point_in_time_fy, table_year, unit_in_label,
+    DatedBlocks, Period,
 };
 use crate::extract::{raw_span, DocContext};
 use crate::model::{BlockKind, Measure, MeasureKind, MeasureSource, Stance};
@@ -722,14 +723,7 @@ pub(super) fn table_measures<'a>(
                 q.scale,
             ),
         };
-        let (fy_start, fy_end, period_label) = match &period {
-            Some(p) => (
-                p.fy_start,
-                p.fy_end,
-                Some(p.label.clone()).filter(|l| !l.is_empty()),
-            ),
-            None => (None, None, None),
-        };
+        let (fy_start, fy_end, period_label) = period_columns(period.as_ref());
         let at = cell.content.pos_at(q.start);
         out.push(Measure {
             doc_id: ctx.doc_id.clone(),
@@ -830,13 +824,7 @@ fn formula_measures(
     else {
         return;
     };
-    let (fy_start, fy_end, period_label) = figure.period.as_ref().map_or((None, None, None), |p| {
-        (
-            p.fy_start,
-            p.fy_end,
-            Some(p.label.clone()).filter(|l| !l.is_empty()),
-        )
-    });
+    let (fy_start, fy_end, period_label) = period_columns(figure.period.as_ref());
     for q in operands {
         let at = cell.content.pos_at(q.start);
         out.push(Measure {
